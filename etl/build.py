@@ -1,0 +1,127 @@
+"""Build the warehouse's models: reference tables from data/reference, then the SQL in sql/.
+
+The folder decides the layer and the schema (sql/staging → staging, sql/core → core,
+sql/marts → mart). Each .sql file holds one select; its file name is the table name. Within
+a layer, models run in dependency order, read off the schema-qualified names they mention.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl.config import SQL_DIR
+from etl.reference import domains, programme, provinces
+
+LAYERS = (("staging", "staging", "view"), ("core", "core", "table"), ("marts", "mart", "table"))
+SCHEMAS = ("raw", "ref", "staging", "core", "mart", "meta")
+
+
+def build(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild ref.*, then every model of every layer, in order."""
+    write_reference(con)
+    for folder, schema, materialise in LAYERS:
+        for name, sql in _ordered(SQL_DIR / folder, schema):
+            kind = "view" if materialise == "view" else "table"
+            con.execute(f"create or replace {kind} {schema}.{name} as\n{sql}")
+
+
+def model_files() -> list[Path]:
+    return [p for folder, _, _ in LAYERS for p in sorted((SQL_DIR / folder).glob("*.sql"))]
+
+
+def _ordered(folder: Path, schema: str) -> list[tuple[str, str]]:
+    models = {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.sql"))}
+    done: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in done:
+            return
+        if name in path:
+            raise ValueError(f"sql/{folder.name}: circular reference {' → '.join(path)}")
+        for dep in re.findall(rf"\b{schema}\.(\w+)", models[name]):
+            if dep in models and dep != name:
+                visit(dep, (*path, name))
+        done.append(name)
+
+    for name in models:
+        visit(name, ())
+    return [(name, models[name]) for name in done]
+
+
+def write_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """ref.provinces, ref.programme_years, ref.selected_quota, ref.rubric, from data/reference."""
+    _replace(con, "ref.provinces", _provinces_frame())
+    _replace(con, "ref.programme_years", _years_frame())
+    _replace(con, "ref.published_counts", _published_frame())
+    _replace(con, "ref.rubric", _rubric_frame())
+    _replace(con, "ref.stages", _stages_frame())
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    con.register("_frame", frame.to_arrow())
+    con.execute(f"create or replace table {table} as select * from _frame")
+    con.unregister("_frame")
+
+
+def _provinces_frame() -> pl.DataFrame:
+    frame = pl.DataFrame(list(provinces()))
+    return frame.with_columns(
+        pl.col("sort_order", "tile_row", "tile_col").cast(pl.Int64),
+        (pl.col("takes_part") == "true").alias("takes_part"),
+        pl.col("region").replace("", None),
+    )
+
+
+def _years_frame() -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "year": y.year,
+                "scheme": y.scheme,
+                "scheme_label": y.scheme_label,
+                "tracks": list(y.tracks),
+                "categories": list(y.categories),
+                "stages": list(y.stages),
+                "deadline": y.deadline,
+                "max_chars": y.max_chars,
+                "selected_total": y.selected_total,
+                "selected_by": y.selected_by,
+                "selected_assumed": y.selected_assumed,
+                "selected_source": y.selected_source,
+                "results_published": y.results_published,
+                "published_on": y.published_on,
+                "has_quota": y.quota is not None,
+                "applicants": y.applicants,
+                "final_round": y.final_round,
+            }
+            for y in programme().values()
+        ]
+    )
+
+
+def _published_frame() -> pl.DataFrame:
+    rows = [
+        {"year": y.year, "selected_by": y.selected_by, "group_value": key, "selected": n}
+        for y in programme().values()
+        for key, n in y.selected.items()
+    ]
+    return pl.DataFrame(rows)
+
+
+def _rubric_frame() -> pl.DataFrame:
+    rows = [
+        {"year": y.year, "field": c.field, "label": c.label, "max_points": c.max,
+         "weight": c.weight, "sort_order": i}
+        for y in programme().values()
+        for i, c in enumerate(y.criteria, start=1)
+    ]
+    return pl.DataFrame(rows)
+
+
+def _stages_frame() -> pl.DataFrame:
+    stages = domains()["stage"]
+    return pl.DataFrame({"stage": list(stages), "stage_order": list(range(1, len(stages) + 1))})

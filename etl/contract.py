@@ -1,0 +1,114 @@
+"""The export files the ETL accepts: one spec per file kind (see docs/data-contract.md).
+
+Canonical headers are Chinese; each column also accepts the English field name and the
+variants bureaus actually type. Header matching ignores width, spaces, '*' markers and a
+trailing unit in brackets, so "材料字数（字）" and "*申报单位" both match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    kind: str  # text | int | date | datetime | bool | score | province | enum
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        return (self.header, self.field, *self.aliases)
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    kind: str
+    label: str
+    grain: str
+    columns: tuple[Column, ...]
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+    def column(self, field: str) -> Column:
+        return next(c for c in self.columns if c.field == field)
+
+
+_PROVINCE_ALIASES = ("省份", "所属地区", "地区", "省(区、市)", "所属省(区、市)", "省区市", "省")
+
+SUBMISSIONS = ExportSpec(
+    kind="submissions",
+    label="申报表",
+    grain="每个申报案例一行",
+    columns=(
+        Column("submission_id", "申报编号", "text", aliases=("编号", "申报ID", "案例编号", "id")),
+        Column("year", "年度", "int", aliases=("年份", "申报年度")),
+        Column("track", "申报类型", "enum", aliases=("类型", "推选类型")),
+        Column("category", "申报类别", "enum", required=False, aliases=("类别", "案例类别")),
+        Column("unit_name", "申报单位", "text", aliases=("单位名称", "申报机构", "unit")),
+        Column("unit_type", "单位类型", "enum", aliases=("机构类型",)),
+        Column("unit_level", "单位层级", "enum", aliases=("层级", "单位级别", "level")),
+        Column("province", "所属省份", "province", aliases=_PROVINCE_ALIASES),
+        Column("title", "案例名称", "text", aliases=("项目名称", "名称", "case_title")),
+        Column("submitted_at", "提交时间", "datetime", aliases=("申报时间", "提交日期")),
+        Column("material_chars", "材料字数", "int", aliases=("字数",)),
+        Column("is_recommended", "省级推荐", "bool", aliases=("是否推荐", "推荐", "省级推荐意见")),
+    ),
+)
+
+SCORES = ExportSpec(
+    kind="scores",
+    label="评分表",
+    grain="每个申报案例 × 评审阶段 × 专家一行",
+    columns=(
+        Column("submission_id", "申报编号", "text", aliases=("编号", "申报ID", "案例编号")),
+        Column("stage", "评审阶段", "enum", aliases=("阶段", "评审轮次")),
+        Column("expert_id", "专家编号", "text", aliases=("专家", "专家ID")),
+        Column("expert_province", "专家所在省份", "province", aliases=("专家省份",)),
+        Column("political", "政治性", "score"),
+        Column("innovation", "创新性", "score"),
+        Column("effectiveness", "实效性", "score"),
+        Column("typicality", "典型性", "score"),
+        Column("total_score", "总分", "score", aliases=("合计", "得分", "total")),
+        Column("scored_at", "评分时间", "datetime", aliases=("评分日期",)),
+    ),
+)
+
+OUTCOMES = ExportSpec(
+    kind="outcomes",
+    label="结果表",
+    grain="每个入选项目一行（总局公布名单的形式）",
+    columns=(
+        Column("year", "年度", "int", aliases=("年份",)),
+        Column("track", "申报类型", "enum", aliases=("类型", "推选类型")),
+        Column("category", "申报类别", "enum", required=False, aliases=("类别", "案例类别")),
+        Column("unit_name", "申报单位", "text", aliases=("单位名称", "申报机构", "推荐单位")),
+        Column("title", "案例名称", "text", aliases=("项目名称", "名称", "case_title")),
+        Column("result", "结果", "enum", aliases=("推选结果", "入选情况", "outcome")),
+        Column("province", "所属省份", "province", required=False, aliases=_PROVINCE_ALIASES),
+        Column("submission_id", "申报编号", "text", required=False, aliases=("编号", "申报ID")),
+    ),
+)
+
+SPECS = (SUBMISSIONS, SCORES, OUTCOMES)
+SPEC_BY_KIND = {spec.kind: spec for spec in SPECS}
+
+_BRACKETED_UNIT = re.compile(r"[(（][^()（）]*[)）]$")
+
+
+def header_key(text: str) -> str:
+    """A header reduced to what identifies it: NFKC, no spaces, no '*', no trailing (unit)."""
+    key = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "").lstrip("*").rstrip("*")
+    if key not in {"省(区、市)", "所属省(区、市)"}:
+        key = _BRACKETED_UNIT.sub("", key)
+    return key.lower()
+
+
+def header_index(spec: ExportSpec) -> dict[str, str]:
+    """header_key -> field, for every accepted name of every column of the spec."""
+    return {header_key(name): col.field for col in spec.columns for name in col.names()}

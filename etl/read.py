@@ -1,0 +1,189 @@
+"""Export files → frames of text, one per file, with Excel row numbers and the file's kind.
+
+Nothing is typed here: every cell stays the text the bureau typed, so a row that fails a
+rule later can be shown back exactly as it was. A file we cannot read at all is rejected
+whole with a FileRejected that says why in Chinese.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from etl.contract import SPECS, ExportSpec, header_index, header_key
+
+ROW = "_row"  # the row number as Excel shows it (header row = its own number)
+HEADER_SEARCH_ROWS = 15  # title rows above the header that we tolerate
+
+
+class FileRejected(Exception):
+    """A whole file cannot be loaded; the message is for the person who sent it."""
+
+    def __init__(self, path: Path, message: str, rule_id: str = "file.unreadable"):
+        super().__init__(f"{path.name}：{message}")
+        self.path, self.message, self.rule_id = path, message, rule_id
+
+
+@dataclass(frozen=True)
+class RawTable:
+    path: Path
+    spec: ExportSpec
+    frame: pl.DataFrame  # columns: _row, then one text column per recognised field
+    headers: dict[str, str]  # field -> the header as written in the file
+    encoding: str
+    sha256: str
+    extra_columns: tuple[str, ...]  # headers we did not recognise (kept out, reported)
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_export(path: Path) -> RawTable:
+    """Read one export file of any accepted format; raise FileRejected if it cannot be."""
+    path = Path(path)
+    data = _read_bytes(path)
+    grid, encoding = _grid(path, data)
+    header_at, spec = _find_header(path, grid)
+    return _table(path, grid, header_at, spec, encoding, file_hash(data))
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileRejected(path, f"无法打开文件（{exc.strerror}）") from exc
+    if not data.strip(b" \r\n\t\xef\xbb\xbf"):
+        raise FileRejected(path, "文件是空的，没有表头也没有数据行", "file.empty")
+    return data
+
+
+def _grid(path: Path, data: bytes) -> tuple[pl.DataFrame, str]:
+    if data[:4] == b"PK\x03\x04":
+        return _excel_grid(path, data), "xlsx"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return _excel_grid(path, data), "xls"
+    if data[:5] == b"%PDF-":
+        raise FileRejected(path, "这是PDF文件，不是导出表；请上传 .xlsx 或 .csv", "file.kind")
+    return _csv_grid(path, data)
+
+
+def _excel_grid(path: Path, data: bytes) -> pl.DataFrame:
+    if data[:4] == b"PK\x03\x04":
+        _refuse_non_workbook_zip(path, data)
+    try:
+        return pl.read_excel(
+            io.BytesIO(data), engine="calamine", has_header=False, infer_schema_length=0
+        )
+    except Exception as exc:  # calamine raises several types for broken workbooks
+        raise FileRejected(path, f"Excel 文件已损坏或不完整，无法读取（{exc}）") from exc
+
+
+def _refuse_non_workbook_zip(path: Path, data: bytes) -> None:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile as exc:
+        raise FileRejected(path, "Excel 文件不完整（可能传输中断），请重新导出") from exc
+    if any(n.startswith("word/") for n in names):
+        raise FileRejected(path, "这是 Word 文档，不是导出表；请上传 .xlsx 或 .csv", "file.kind")
+    if not any(n.startswith("xl/") for n in names):
+        raise FileRejected(path, "这是压缩包，不是 Excel 工作簿；请上传 .xlsx 或 .csv", "file.kind")
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise FileRejected(
+        path, "无法识别文件编码：既不是 UTF-8 也不是 GBK/GB18030，请另存为 UTF-8 CSV", "file.encoding"
+    )
+
+
+def _csv_grid(path: Path, data: bytes) -> tuple[pl.DataFrame, str]:
+    try:
+        text, encoding = _decode(path, data)
+    except UnicodeDecodeError as exc:
+        raise FileRejected(path, "文件带 UTF-8 标记但内容不是 UTF-8，可能已损坏", "file.encoding") from exc
+    if "\x00" in text[:4096]:
+        raise FileRejected(path, "这是二进制文件，不是 CSV 文本；请上传 .xlsx 或 .csv", "file.kind")
+    try:
+        grid = pl.read_csv(
+            text.encode("utf-8"),
+            has_header=False,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise FileRejected(path, f"CSV 格式错误，无法解析（{exc}）") from exc
+    return grid, "gbk" if encoding == "gb18030" else encoding
+
+
+def _find_header(path: Path, grid: pl.DataFrame) -> tuple[int, ExportSpec]:
+    """The 0-based grid row holding the header, and the spec it matches best."""
+    best: tuple[int, int, ExportSpec] | None = None
+    for i, row in enumerate(grid.head(HEADER_SEARCH_ROWS).iter_rows()):
+        keys = {header_key(c) for c in row if c}
+        for spec in SPECS:
+            fields = {header_index(spec).get(k) for k in keys} - {None}
+            required = {c.field for c in spec.required}
+            if required <= fields and (best is None or len(fields) > best[0]):
+                best = (len(fields), i, spec)
+    if best is None:
+        raise FileRejected(path, _missing_columns_message(grid), "file.missing_column")
+    return best[1], best[2]
+
+
+def _missing_columns_message(grid: pl.DataFrame) -> str:
+    """Name the closest spec and the required headers it lacks, so the sender can fix it."""
+    rows = list(grid.head(HEADER_SEARCH_ROWS).iter_rows())
+    scored = []
+    for spec in SPECS:
+        index = header_index(spec)
+        for row in rows:
+            fields = {index.get(header_key(c)) for c in row if c} - {None}
+            missing = [c.header for c in spec.required if c.field not in fields]
+            scored.append((len(fields), spec, missing))
+    hits, spec, missing = max(scored, key=lambda s: s[0])
+    if hits == 0:
+        return "找不到可识别的表头（前15行中没有“申报编号”“年度”“申报单位”等列名），请确认这是申报表、评分表或结果表"
+    return f"看起来是{spec.label}，但缺少必需的列：{'、'.join(missing)}"
+
+
+def _table(
+    path: Path, grid: pl.DataFrame, header_at: int, spec: ExportSpec, encoding: str, digest: str
+) -> RawTable:
+    header_cells = grid.row(header_at)
+    index = header_index(spec)
+    chosen: dict[str, int] = {}
+    extras = []
+    for j, cell in enumerate(header_cells):
+        field = index.get(header_key(cell)) if cell else None
+        if field and field not in chosen:
+            chosen[field] = j
+        elif cell:
+            extras.append(str(cell))
+    body = grid.slice(header_at + 1).with_row_index(ROW, offset=header_at + 2)
+    columns = grid.columns
+    frame = body.select(
+        pl.col(ROW).cast(pl.Int64),
+        *[pl.col(columns[j]).alias(field) for field, j in chosen.items()],
+    )
+    frame = _drop_blank_rows(frame)
+    headers = {field: str(header_cells[j]) for field, j in chosen.items()}
+    return RawTable(path, spec, frame, headers, encoding, digest, tuple(extras))
+
+
+def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Blank lines (all cells empty or spaces) are layout, not data: they are not rows read."""
+    cells = [c for c in frame.columns if c != ROW]
+    filled = pl.any_horizontal(pl.col(c).str.strip_chars().str.len_chars() > 0 for c in cells)
+    return frame.filter(filled.fill_null(False))

@@ -1,0 +1,184 @@
+"""Split one checked file into accepted rows, quarantined rows and flags, and write them.
+
+Accepted rows go to raw.<kind>; every blocking issue becomes a row of meta.quarantine with
+the original cells; every warning a row of meta.row_flags; every correction a row of
+meta.corrections. Nothing read is dropped: read = accepted + quarantined, per file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import duckdb
+import polars as pl
+
+from etl.checks import CheckReport
+from etl.read import ROW
+
+if TYPE_CHECKING:
+    from etl.load import FileResult, RunSummary
+
+RAW_COLUMNS = {
+    "submissions": (
+        "submission_id", "year", "track", "category", "unit_name", "unit_type", "unit_level",
+        "province", "title", "submitted_at", "material_chars", "is_recommended",
+    ),
+    "scores": (
+        "submission_id", "stage", "expert_id", "expert_province", "political", "innovation",
+        "effectiveness", "typicality", "total_score", "scored_at",
+    ),
+    "outcomes": (
+        "year", "track", "category", "unit_name", "title", "result", "province",
+        "submission_id", "province_source", "place_status", "place_note",
+    ),
+}
+
+
+@dataclass
+class StagedFile:
+    result: FileResult
+    accepted: pl.DataFrame
+    quarantine: pl.DataFrame
+    flags: pl.DataFrame
+    corrections: pl.DataFrame
+    is_simulated: bool
+
+
+def stage_file(result: FileResult, report: CheckReport, simulated: bool) -> StagedFile:
+    """Decide, row by row, what of this file enters the warehouse."""
+    table = result.table
+    issues = report.issues.filter(pl.col("file_id") == result.file_id)
+    blocking = issues.filter(pl.col("severity") == "blocking")
+    bad_rows = blocking.get_column(ROW).drop_nulls().unique()
+    accepted = table.frame.filter(~pl.col(ROW).is_in(bad_rows.implode()))
+    result.rows_accepted, result.rows_quarantined = accepted.height, bad_rows.len()
+    flags = issues.filter(pl.col("severity") == "warning")
+    result.rows_warned = flags.get_column(ROW).drop_nulls().n_unique()
+    return StagedFile(
+        result=result,
+        accepted=_raw_shape(accepted, table.spec.kind),
+        quarantine=_with_original(blocking, result),
+        flags=_with_province(flags, table.frame),
+        corrections=table.fixes,
+        is_simulated=simulated,
+    )
+
+
+def _raw_shape(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
+    columns = [
+        pl.col(c) if c in frame.columns else pl.lit(None).alias(c) for c in RAW_COLUMNS[kind]
+    ]
+    return frame.select(pl.col(ROW).alias("excel_row"), *columns)
+
+
+def _with_province(issues: pl.DataFrame, typed: pl.DataFrame) -> pl.DataFrame:
+    """Attach each issue's province (when the row has one), so a bureau can filter its own."""
+    if "province" not in typed.columns:
+        return issues.with_columns(pl.lit(None, pl.String).alias("province"))
+    provinces = typed.select(ROW, "province")
+    return issues.join(provinces, on=ROW, how="left")
+
+
+def _with_original(blocking: pl.DataFrame, result: FileResult) -> pl.DataFrame:
+    """Blocking issues with the row's original cells (as JSON, under the sender's headers)."""
+    raw = result.table.raw
+    original = raw.frame.rename({f: raw.headers.get(f, f) for f in raw.frame.columns if f != ROW})
+    cells = original.select(
+        ROW, pl.struct(pl.exclude(ROW)).struct.json_encode().alias("original_cells")
+    )
+    with_headers = blocking.with_columns(
+        pl.col("field").replace_strict(raw.headers, default=pl.col("field")).alias("column_header")
+    )
+    return _with_province(with_headers, result.table.frame).join(cells, on=ROW, how="left")
+
+
+def write_staged(
+    con: duckdb.DuckDBPyConnection, run_id: str, staged: StagedFile, load_seq: int
+) -> None:
+    """Insert one file's accepted rows, quarantine, flags and corrections."""
+    r = staged.result
+    staged.result.load_seq = load_seq
+    ident = {"run_id": run_id, "file_id": r.file_id, "file_name": r.path.name}
+    accepted = staged.accepted.with_columns(
+        pl.lit(r.file_id).alias("file_id"), pl.lit(load_seq, pl.Int64).alias("load_seq")
+    )
+    _insert(con, f"raw.{r.kind}", accepted)
+    _insert(con, "meta.quarantine", _tagged(staged.quarantine, ident).rename({ROW: "excel_row"}))
+    _insert(con, "meta.row_flags", _tagged(staged.flags, ident).rename({ROW: "excel_row"}))
+    corrections = _tagged(staged.corrections, ident).rename({ROW: "excel_row"})
+    _insert(con, "meta.corrections", corrections)
+
+
+def _tagged(frame: pl.DataFrame, ident: dict[str, str]) -> pl.DataFrame:
+    return frame.with_columns(*[pl.lit(v, pl.String).alias(k) for k, v in ident.items()])
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Insert by column name: the frame may hold fewer columns than the table."""
+    if frame.height == 0:
+        return
+    columns = [c[0] for c in con.execute(f"describe {table}").fetchall()]
+    present = [c for c in frame.columns if c in columns]
+    con.register("_rows", frame.select(present).to_arrow())
+    names = ", ".join(present)
+    con.execute(f"insert into {table} ({names}) select {names} from _rows")
+    con.unregister("_rows")
+
+
+def write_ledger(con: duckdb.DuckDBPyConnection, run: RunSummary, built: bool) -> None:
+    """The run's row, its files' rows, its rule results, and a new warehouse version."""
+    finished = datetime.now()
+    rows = run.rows
+    con.execute(
+        "insert into meta.load_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [run.run_id, run.command, finished, finished, run.status, len(run.files),
+         rows["rows_read"], rows["rows_accepted"], rows["rows_quarantined"],
+         rows["rows_warned"], run.seconds, run.gate, None],
+    )
+    con.execute(
+        "update meta.load_runs set started_at = finished_at - to_microseconds(?::bigint) "
+        "where run_id = ?",
+        [int(run.seconds * 1e6), run.run_id],
+    )
+    _insert(con, "meta.load_files", _files_frame(run))
+    _insert(con, "meta.dq_results", _results_frame(run))
+    if built:
+        simulated = con.execute(
+            "select coalesce(bool_or(is_simulated), false) from meta.load_files "
+            "where status = 'loaded'"
+        ).fetchone()[0]
+        con.execute("delete from meta.warehouse")
+        con.execute(
+            "insert into meta.warehouse values (?, ?, ?, ?, ?)",
+            [run.run_id, finished, run.run_id, finished, simulated],
+        )
+
+
+def _files_frame(run: RunSummary) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "run_id": run.run_id, "file_id": f.file_id, "file_name": f.path.name,
+                "file_path": str(f.path.resolve()), "kind": f.kind, "encoding": f.encoding,
+                "bytes": f.bytes, "status": f.status, "load_seq": getattr(f, "load_seq", None),
+                "is_simulated": f.is_simulated, "rows_read": f.rows_read,
+                "rows_accepted": f.rows_accepted, "rows_quarantined": f.rows_quarantined,
+                "rows_warned": f.rows_warned, "read_seconds": f.read_seconds,
+                "check_seconds": f.check_seconds, "stage_seconds": f.stage_seconds,
+                "message": f.message,
+            }
+            for f in run.files
+        ],
+        infer_schema_length=None,
+    )
+
+
+def _results_frame(run: RunSummary) -> pl.DataFrame:
+    results = run.report.results
+    return results.with_columns(
+        pl.lit(run.run_id).alias("run_id"),
+        (pl.col("failed") / pl.col("checked").clip(lower_bound=1) * 100).alias("failed_pct"),
+        (pl.col("failed") == 0).alias("passed"),
+    )
