@@ -75,7 +75,7 @@ CENTRAL_PREFIXES = ("总台", "央视", "央广")
 
 # 兵团 is its own provincial-level submitter, never part of 新疆. GB/T 2260 lists its cities
 # (石河子, 五家渠 …) under 新疆 as directly administered county-level cities, code 6590xx.
-BINGTUAN_ANYWHERE = ("生产建设兵团", "新疆兵团")
+BINGTUAN_ANYWHERE = ("新疆生产建设兵团", "生产建设兵团", "新疆兵团")
 BINGTUAN_PREFIXES = ("兵团",)
 BINGTUAN_DIVISION = re.compile(r"^第[0-9一二三四五六七八九十]+师")
 BINGTUAN_CITY_CODE = "6590"
@@ -233,13 +233,17 @@ def _ordered(provinces: set[str] | frozenset[str]) -> list[str]:
 
 
 def _scan(text: str, index: dict[str, _Form]) -> list[_Token]:
-    """Leftmost-longest matches: 青海海南州 reads 青海 + 海南州, never 海南."""
+    """Leftmost-longest matches: 青海海南州 reads 青海 + 海南州, never 海南.
+
+    No match may end right before 级: in 河南县级 or 湖南县级 the 县 belongs to 县级, so the
+    names are 河南 and 湖南, not 河南县 (青海) or 南县.
+    """
     lengths = _lengths()
     tokens, i = [], 0
     while i < len(text):
         for n in lengths:
             form = index.get(text[i : i + n])
-            if form is not None:
+            if form is not None and text[i + n : i + n + 1] != "级":
                 tokens.append(_Token(i, i + n, text[i : i + n], form))
                 i += n
                 break
@@ -251,8 +255,9 @@ def _scan(text: str, index: dict[str, _Form]) -> list[_Token]:
 def _counted(tokens: list[_Token]) -> list[_Token]:
     """Keep full names anywhere; short names only at the start or right after a counted one.
 
-    A short name in mid-text is too often part of another word (宁安 in 保障安全, 永和 in
-    永和豆浆); right after 江西 or 苏州 (江西宜春, 苏州吴江) it is a place.
+    A short name in mid-text is too often part of another word (振兴 in 乡村振兴, 平安 in
+    平安建设, 深圳 in 深圳卫视 of a company elsewhere); right after 江西 or 苏州 (江西宜春,
+    苏州吴江) it is a place.
     """
     counted: list[_Token] = []
     for token in tokens:
@@ -292,15 +297,19 @@ def _index() -> dict[str, _Form]:
 def _spellings(row: dict[str, str]) -> list[tuple[str, bool]]:
     """(text, counts anywhere) pairs for one gazetteer row: 温岭市, 温岭; 海南藏族自治州, 海南州.
 
-    A one-character stem with its suffix (南县, 城区) is as risky as a short name: 湖南县级融媒体
-    must not read 南县, so it needs a position too.
+    Autonomous prefectures, counties and banners are usually written that way: 恩施州, 长阳县,
+    鄂伦春旗; and 海南州 or 河南县 (青海) must beat the provinces 海南 and 河南.
+
+    A one-character stem with its suffix (南县, 城区) is as risky as a short name, so it needs a
+    position too.
     """
     name, short = row["name"], row["short_name"]
     spellings = [(name, len(name) > 2)]
     if short and short not in GENERIC_SHORT_NAMES:
         spellings.append((short, False))
-    if short and name.endswith("自治州"):
-        spellings.append((short + "州", True))
+    for autonomous in ("自治州", "自治县", "自治旗"):
+        if short and name.endswith(autonomous):
+            spellings.append((short + autonomous[-1], True))
     return spellings
 
 
@@ -308,8 +317,8 @@ def _prefer_prefecture(places: list[_Place]) -> list[_Place]:
     """A short name of one prefecture wins over same-named districts in other provinces.
 
     西安 is 西安市 (陕西), not 西安区 of 辽源 or 牡丹江; 中山 is 中山市, not 大连's 中山区. A county
-    or a district of a municipality keeps it ambiguous: 朝阳 may be 北京's 朝阳区, 甘南 甘肃 or
-    黑龙江's 甘南县.
+    or a district of a municipality keeps it ambiguous: 朝阳 may be 北京's 朝阳区, and 甘南 may
+    be 黑龙江's 甘南县.
     """
     provinces = {p.province for p in places if p.level == "prefecture"}
     if len(provinces) != 1:

