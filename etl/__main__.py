@@ -1,10 +1,10 @@
 """python -m etl: build and inspect the warehouse.
 
-    demo       build data/warehouse.duckdb from the simulated exports in data/sample/
-    load       load export files (xlsx / csv, UTF-8 or GBK) into the warehouse
-    check      validate files as load would, write nothing; exit 1 on blocking errors
-    status     the warehouse's loads and counts
-    simulate   write simulated exports (模拟数据)
+demo       build data/warehouse.duckdb from the simulated exports in data/sample/
+load       load export files (xlsx / csv, UTF-8 or GBK) into the warehouse
+check      validate files as load would, write nothing; exit 1 on blocking errors
+status     the warehouse's loads and counts
+simulate   write simulated exports (模拟数据)
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description="融合看板数据仓库工具")
     parser.add_argument(
-        "--db", default=None, help=f"仓库文件（默认 data/warehouse.duckdb，或环境变量 {DB_ENV_VAR}）"
+        "--db",
+        default=None,
+        help=f"仓库文件（默认 data/warehouse.duckdb，或环境变量 {DB_ENV_VAR}）",
     )
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
     sub = parser.add_subparsers(required=True, metavar="命令")

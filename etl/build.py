@@ -114,8 +114,14 @@ def _published_frame() -> pl.DataFrame:
 
 def _rubric_frame() -> pl.DataFrame:
     rows = [
-        {"year": y.year, "field": c.field, "label": c.label, "max_points": c.max,
-         "weight": c.weight, "sort_order": i}
+        {
+            "year": y.year,
+            "field": c.field,
+            "label": c.label,
+            "max_points": c.max,
+            "weight": c.weight,
+            "sort_order": i,
+        }
         for y in programme().values()
         for i, c in enumerate(y.criteria, start=1)
     ]

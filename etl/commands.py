@@ -13,7 +13,10 @@ from etl.config import SAMPLE_DIR, db_path
 from etl.load import RunSummary, check, load
 
 _STATUS_LABEL = {
-    "loaded": "已导入", "skipped": "已跳过", "rejected": "整表拒收", "checked": "已检查",
+    "loaded": "已导入",
+    "skipped": "已跳过",
+    "rejected": "整表拒收",
+    "checked": "已检查",
     "pending": "未处理",
 }
 
@@ -80,17 +83,23 @@ def status(db: str | None) -> int:
         print(f"仓库尚未构建：{target}\n请先运行 python -m etl demo 或 python -m etl load 文件…")
         return 1
     with duckdb.connect(str(target), read_only=True) as con:
-        version = con.execute("select version, built_at, is_simulated from meta.warehouse").fetchone()
-        print(f"仓库：{target}\n版本：{version[0]}  构建于 {version[1]:%Y-%m-%d %H:%M}"
-              + ("  （模拟数据）" if version[2] else ""))
+        version = con.execute(
+            "select version, built_at, is_simulated from meta.warehouse"
+        ).fetchone()
+        print(
+            f"仓库：{target}\n版本：{version[0]}  构建于 {version[1]:%Y-%m-%d %H:%M}"
+            + ("  （模拟数据）" if version[2] else "")
+        )
         runs = con.execute(
             "select run_id, finished_at, status, files, rows_read, rows_accepted, "
             "rows_quarantined from meta.load_runs order by finished_at desc limit 5"
         ).fetchall()
     print("\n最近的导入：")
     for r in runs:
-        print(f"  {r[1]:%Y-%m-%d %H:%M}  {r[2]:<12} 文件 {r[3]}  读入 {r[4]:,}  "
-              f"接收 {r[5]:,}  隔离 {r[6]:,}")
+        print(
+            f"  {r[1]:%Y-%m-%d %H:%M}  {r[2]:<12} 文件 {r[3]}  读入 {r[4]:,}  "
+            f"接收 {r[5]:,}  隔离 {r[6]:,}"
+        )
     _print_years(target)
     return 0
 
@@ -110,8 +119,10 @@ def _print_files(run: RunSummary) -> None:
     print(f"\n{'文件':<28}{'类型':<8}{'状态':<8}{'读入':>8}{'接收':>8}{'隔离':>6}{'警告':>6}")
     for f in run.files:
         kind = {"submissions": "申报表", "scores": "评分表", "outcomes": "结果表"}.get(f.kind, "—")
-        print(f"{f.path.name:<28}{kind:<8}{_STATUS_LABEL.get(f.status, f.status):<8}"
-              f"{f.rows_read:>8,}{f.rows_accepted:>8,}{f.rows_quarantined:>6,}{f.rows_warned:>6,}")
+        print(
+            f"{f.path.name:<28}{kind:<8}{_STATUS_LABEL.get(f.status, f.status):<8}"
+            f"{f.rows_read:>8,}{f.rows_accepted:>8,}{f.rows_quarantined:>6,}{f.rows_warned:>6,}"
+        )
         if f.message:
             print(f"    {f.message}")
 

@@ -72,8 +72,12 @@ class RunSummary:
 
     @property
     def status_label(self) -> str:
-        return {"succeeded": "成功", "nothing new": "无新数据", "passed": "通过",
-                "failed": "有阻断问题"}.get(self.status, self.status)
+        return {
+            "succeeded": "成功",
+            "nothing new": "无新数据",
+            "passed": "通过",
+            "failed": "有阻断问题",
+        }.get(self.status, self.status)
 
     @property
     def has_blocking(self) -> bool:
@@ -153,8 +157,11 @@ def _with_places(table: Normalised) -> Normalised:
     frame = table.frame
     if "province" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("province"))
-    given = table.raw.frame.get_column("province") if "province" in table.raw.frame.columns \
+    given = (
+        table.raw.frame.get_column("province")
+        if "province" in table.raw.frame.columns
         else pl.Series([None] * frame.height, dtype=pl.String)
+    )
     names = frame.get_column("unit_name").to_list()
     places = [_place(name, text) for name, text in zip(names, given.to_list(), strict=True)]
     columns = ("_inferred", "province_source", "place_status", "place_note")
@@ -243,8 +250,12 @@ def _publish(target: Path, run: RunSummary, staged: list[StagedFile], progress: 
 
 def _write_run(con, run: RunSummary, staged: list[StagedFile], progress: bool) -> None:
     changed = False
-    next_seq = con.execute("select coalesce(max(load_seq), 0) + 1 from meta.load_files").fetchone()[0]
-    for offset, s in enumerate(tqdm(staged, desc="写入数据", unit="个", disable=not progress or None)):
+    next_seq = con.execute("select coalesce(max(load_seq), 0) + 1 from meta.load_files").fetchone()[
+        0
+    ]
+    for offset, s in enumerate(
+        tqdm(staged, desc="写入数据", unit="个", disable=not progress or None)
+    ):
         started = time.perf_counter()
         write_staged(con, run.run_id, s, next_seq + offset)
         s.result.stage_seconds = time.perf_counter() - started

@@ -35,8 +35,13 @@ _DATETIME_FORMATS = (
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d", "%Y%m%d")
 _EXCEL_EPOCH = pl.datetime(1899, 12, 30)
 
-FIX_SCHEMA = {ROW: pl.Int64, "field": pl.String, "before": pl.String, "after": pl.String,
-              "rule_id": pl.String}
+FIX_SCHEMA = {
+    ROW: pl.Int64,
+    "field": pl.String,
+    "before": pl.String,
+    "after": pl.String,
+    "rule_id": pl.String,
+}
 
 
 @dataclass(frozen=True)
@@ -112,12 +117,19 @@ def _semantic_fixes(cleaned: pl.DataFrame, spec: ExportSpec) -> list[pl.DataFram
             staged = cleaned.with_columns(after.alias("__after"))
             if col.kind == "bool":
                 staged = staged.with_columns(
-                    pl.when(pl.col("__after") == "true").then(pl.lit("是"))
-                    .when(pl.col("__after") == "false").then(pl.lit("否"))
+                    pl.when(pl.col("__after") == "true")
+                    .then(pl.lit("是"))
+                    .when(pl.col("__after") == "false")
+                    .then(pl.lit("否"))
                     .alias("__after")
                 )
-            log = _log(staged.filter(pl.col("__after").is_not_null()), col.field, col.field,
-                       "__after", rule or "fix.synonym")
+            log = _log(
+                staged.filter(pl.col("__after").is_not_null()),
+                col.field,
+                col.field,
+                "__after",
+                rule or "fix.synonym",
+            )
             if log.height:
                 fixes.append(log)
     return fixes
@@ -138,8 +150,10 @@ def _typed(field: str, kind: str) -> pl.Expr:
         return _datetime(text)
     if kind == "province":
         aliases = {k: v[0] for k, v in province_aliases().items()}
-        return text.str.replace_all(" ", "").str.to_lowercase().replace_strict(
-            aliases, default=None, return_dtype=pl.String
+        return (
+            text.str.replace_all(" ", "")
+            .str.to_lowercase()
+            .replace_strict(aliases, default=None, return_dtype=pl.String)
         )
     if kind == "enum":
         allowed = domains().get(field, ())
@@ -156,8 +170,9 @@ def _number(text: pl.Expr) -> pl.Expr:
 
 def _datetime(text: pl.Expr) -> pl.Expr:
     parsed = [text.str.strptime(pl.Datetime("us"), f, strict=False) for f in _DATETIME_FORMATS]
-    dated = [text.str.strptime(pl.Date, f, strict=False).cast(pl.Datetime("us"))
-             for f in _DATE_FORMATS]
+    dated = [
+        text.str.strptime(pl.Date, f, strict=False).cast(pl.Datetime("us")) for f in _DATE_FORMATS
+    ]
     serial = _number(text)
     excel = pl.when(serial.is_between(20000, 80000)).then(
         _EXCEL_EPOCH + pl.duration(milliseconds=(serial * 86_400_000).round(0).cast(pl.Int64))

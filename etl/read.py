@@ -104,7 +104,9 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise FileRejected(
-        path, "无法识别文件编码：既不是 UTF-8 也不是 GBK/GB18030，请另存为 UTF-8 CSV", "file.encoding"
+        path,
+        "无法识别文件编码：既不是 UTF-8 也不是 GBK/GB18030，请另存为 UTF-8 CSV",
+        "file.encoding",
     )
 
 
@@ -112,7 +114,9 @@ def _csv_grid(path: Path, data: bytes) -> tuple[pl.DataFrame, str]:
     try:
         text, encoding = _decode(path, data)
     except UnicodeDecodeError as exc:
-        raise FileRejected(path, "文件带 UTF-8 标记但内容不是 UTF-8，可能已损坏", "file.encoding") from exc
+        raise FileRejected(
+            path, "文件带 UTF-8 标记但内容不是 UTF-8，可能已损坏", "file.encoding"
+        ) from exc
     if "\x00" in text[:4096]:
         raise FileRejected(path, "这是二进制文件，不是 CSV 文本；请上传 .xlsx 或 .csv", "file.kind")
     try:

@@ -22,16 +22,43 @@ if TYPE_CHECKING:
 
 RAW_COLUMNS = {
     "submissions": (
-        "submission_id", "year", "track", "category", "unit_name", "unit_type", "unit_level",
-        "province", "title", "submitted_at", "material_chars", "is_recommended",
+        "submission_id",
+        "year",
+        "track",
+        "category",
+        "unit_name",
+        "unit_type",
+        "unit_level",
+        "province",
+        "title",
+        "submitted_at",
+        "material_chars",
+        "is_recommended",
     ),
     "scores": (
-        "submission_id", "stage", "expert_id", "expert_province", "political", "innovation",
-        "effectiveness", "typicality", "total_score", "scored_at",
+        "submission_id",
+        "stage",
+        "expert_id",
+        "expert_province",
+        "political",
+        "innovation",
+        "effectiveness",
+        "typicality",
+        "total_score",
+        "scored_at",
     ),
     "outcomes": (
-        "year", "track", "category", "unit_name", "title", "result", "province",
-        "submission_id", "province_source", "place_status", "place_note",
+        "year",
+        "track",
+        "category",
+        "unit_name",
+        "title",
+        "result",
+        "province",
+        "submission_id",
+        "province_source",
+        "place_status",
+        "place_note",
     ),
 }
 
@@ -133,9 +160,21 @@ def write_ledger(con: duckdb.DuckDBPyConnection, run: RunSummary, built: bool) -
     rows = run.rows
     con.execute(
         "insert into meta.load_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [run.run_id, run.command, finished, finished, run.status, len(run.files),
-         rows["rows_read"], rows["rows_accepted"], rows["rows_quarantined"],
-         rows["rows_warned"], run.seconds, run.gate, None],
+        [
+            run.run_id,
+            run.command,
+            finished,
+            finished,
+            run.status,
+            len(run.files),
+            rows["rows_read"],
+            rows["rows_accepted"],
+            rows["rows_quarantined"],
+            rows["rows_warned"],
+            run.seconds,
+            run.gate,
+            None,
+        ],
     )
     con.execute(
         "update meta.load_runs set started_at = finished_at - to_microseconds(?::bigint) "
@@ -160,13 +199,23 @@ def _files_frame(run: RunSummary) -> pl.DataFrame:
     return pl.DataFrame(
         [
             {
-                "run_id": run.run_id, "file_id": f.file_id, "file_name": f.path.name,
-                "file_path": str(f.path.resolve()), "kind": f.kind, "encoding": f.encoding,
-                "bytes": f.bytes, "status": f.status, "load_seq": getattr(f, "load_seq", None),
-                "is_simulated": f.is_simulated, "rows_read": f.rows_read,
-                "rows_accepted": f.rows_accepted, "rows_quarantined": f.rows_quarantined,
-                "rows_warned": f.rows_warned, "read_seconds": f.read_seconds,
-                "check_seconds": f.check_seconds, "stage_seconds": f.stage_seconds,
+                "run_id": run.run_id,
+                "file_id": f.file_id,
+                "file_name": f.path.name,
+                "file_path": str(f.path.resolve()),
+                "kind": f.kind,
+                "encoding": f.encoding,
+                "bytes": f.bytes,
+                "status": f.status,
+                "load_seq": getattr(f, "load_seq", None),
+                "is_simulated": f.is_simulated,
+                "rows_read": f.rows_read,
+                "rows_accepted": f.rows_accepted,
+                "rows_quarantined": f.rows_quarantined,
+                "rows_warned": f.rows_warned,
+                "read_seconds": f.read_seconds,
+                "check_seconds": f.check_seconds,
+                "stage_seconds": f.stage_seconds,
                 "message": f.message,
             }
             for f in run.files

@@ -1,0 +1,27 @@
+"""Shared fixtures: real DuckDB warehouses built by the real loader, never a mock."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.commands import sample_files
+from etl.load import load
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo warehouse, built once per test session from data/sample (read it, don't write)."""
+    target = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
+    load(sample_files(), target, simulated=True, progress=False)
+    return target
+
+
+@pytest.fixture
+def demo_db_copy(demo_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo warehouse, for tests that load into it."""
+    target = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(demo_db, target)
+    return target
