@@ -45,7 +45,8 @@ def sample_files() -> list[Path]:
     """The shipped simulated exports, submissions before scores before outcomes."""
     order = {"submissions": 0, "scores": 1, "outcomes": 2}
     found = [p for p in SAMPLE_DIR.glob("*") if p.suffix in (".csv", ".xlsx")]
-    return sorted(found, key=lambda p: (order.get(p.stem.split("_")[0], 9), p.name))
+    exports = [p for p in found if p.stem.split("_")[0] in order]
+    return sorted(exports, key=lambda p: (order[p.stem.split("_")[0]], p.name))
 
 
 def load_files(files: list[Path], db: str | None, gate: bool, progress: bool) -> int:

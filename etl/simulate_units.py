@@ -1,0 +1,417 @@
+"""The simulated world's names: a stable pool of submitting units, and case titles.
+
+Units are built from the gazetteer (data/reference/places.csv) and kept only when
+etl.places.infer_province places the name in the intended province without doubt, so the
+demo's province inference has real work to do and no surprises; the few companies with no
+place in their name are deliberate (PROGRAMME.md: flag them for a person).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from etl.places import PLACES_CSV, infer_province
+
+BINGTUAN = "新疆生产建设兵团"
+CENTRAL = "中央单位"
+MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
+
+# Relative participation by province: east-heavy, every province present (PROGRAMME.md).
+PROVINCE_WEIGHT = {
+    "北京": 8, "天津": 3, "河北": 5, "山西": 3, "内蒙古": 3, "辽宁": 4, "吉林": 3, "黑龙江": 3,
+    "上海": 7, "江苏": 10, "浙江": 10, "安徽": 6, "福建": 6, "江西": 5, "山东": 9, "河南": 6,
+    "湖北": 6, "湖南": 8, "广东": 9, "广西": 4, "海南": 2, "重庆": 5, "四川": 8, "贵州": 4,
+    "云南": 4, "西藏": 1, "陕西": 5, "甘肃": 3, "青海": 1.5, "宁夏": 1.5, "新疆": 3, BINGTUAN: 1,
+}  # fmt: skip
+# Companies cluster where the technology firms are.
+COMPANY_WEIGHT = {"北京": 14, "上海": 8, "广东": 8, "浙江": 8, "江苏": 5, "四川": 3, "湖南": 3}
+
+# The gazetteer also keeps former names, so that old unit names still place: a county-level
+# city that became a district (临安市 → 临安区) is dropped for its district; counties founded
+# after the programme began would be anachronisms in 2019.
+NEWER_THAN_2019 = frozenset({"和康县", "和安县"})
+POOL_SIZE = {"county": 430, "city": 180, "company": 36}
+
+# 兵团 divisions and their cities (师市合一), written as the 兵团's own units write them.
+BINGTUAN_CITIES = (
+    ("第八师", "石河子市"), ("第一师", "阿拉尔市"), ("第三师", "图木舒克市"),
+    ("第六师", "五家渠市"), ("第十师", "北屯市"), ("第二师", "铁门关市"),
+    ("第五师", "双河市"), ("第四师", "可克达拉市"), ("第十四师", "昆玉市"),
+)  # fmt: skip
+PROVINCIAL_BROADCASTER = {
+    "浙江": "浙江广播电视集团",
+    "江苏": "江苏省广播电视总台",
+    "海南": "海南广播电视总台",
+    BINGTUAN: "新疆生产建设兵团广播电视台",
+}
+CENTRAL_UNITS = (
+    ("中央广播电视总台", "广播电视台", "总台"),
+    ("中央广播电视总台央视新闻", "广播电视台", "央视"),
+    ("中央广播电视总台央视频", "广播电视台", "央视"),
+    ("中央广播电视总台中国之声", "广播电视台", "央广"),
+    ("中央广播电视总台云听", "广播电视台", "云听"),
+    ("中央广播电视总台CGTN", "广播电视台", "总台"),
+    ("中国教育电视台", "广播电视台", "中教"),
+    ("电影频道节目中心", "其他", "电影"),
+    ("国家广播电视总局广播电视规划院", "其他", "广电"),
+    ("国家广播电视总局广播电视科学研究院", "其他", "广科"),
+    ("国家广播电视总局监管中心", "其他", "广电"),
+)
+COMPANY_WORDS = (
+    "数智", "云视", "智媒", "融创", "视联", "星河", "天枢", "拓维", "云图", "博观",
+    "睿视", "慧听", "云帆", "华视", "汇播", "映像", "极目", "声动", "芯视", "融智",
+)  # fmt: skip
+COMPANY_SUFFIXES = (
+    "科技有限公司",
+    "信息技术有限公司",
+    "网络科技有限公司",
+    "文化传媒有限公司",
+    "数字科技股份有限公司",
+)
+# No place in the name at all: infer_province must answer "unknown" (PROGRAMME.md).
+PLACELESS_COMPANIES = (
+    ("数智视听科技有限公司", "北京"),
+    ("融媒云科技股份有限公司", "上海"),
+    ("天枢智媒信息技术有限公司", "广东"),
+    ("声动互联网络科技有限公司", "浙江"),
+    ("极目视听文化传媒有限公司", "北京"),
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: int
+    name: str
+    unit_type: str  # 广播电视台 / 融媒体中心 / 广电网络公司 / 企业 / 其他
+    level: str  # 中央 / 省级 / 地市级 / 县级
+    kind: str  # central | provincial | city | county | company: who it is, for the mix
+    province: str
+    stem: str  # a short word to build brand names from: 温岭, 杭州, 湖南, 央视
+    activity: float  # how keen it is to submit, year after year
+    quality: float  # how good its work is, persistently
+    trend: float  # how that quality moves per year
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    name: str
+    unit_type: str
+    level: str
+    kind: str
+    province: str
+    stem: str
+
+
+def unit_pool(seed: int, scale: int = 1) -> tuple[Unit, ...]:
+    """The stable pool of units every year draws from; `scale` copies it (names numbered)."""
+    rng = np.random.default_rng([seed, 1])
+    base = _base_candidates(seed)
+    units = []
+    for copy in range(scale):
+        for cand in base:
+            name = cand.name if copy == 0 else f"{cand.name}·{copy + 1}"
+            units.append(_unit(len(units), cand, name, rng))
+    return tuple(units)
+
+
+def _unit(key: int, cand: _Candidate, name: str, rng: np.random.Generator) -> Unit:
+    activity, quality, trend = rng.lognormal(0, 0.5), rng.normal(0, 0.6), rng.normal(0, 0.12)
+    return Unit(key, name, cand.unit_type, cand.level, cand.kind, cand.province, cand.stem,
+                float(activity), float(quality), float(trend))  # fmt: skip
+
+
+@cache
+def _base_candidates(seed: int) -> tuple[_Candidate, ...]:
+    rng = np.random.default_rng([seed, 0])
+    places = _places()
+    return (
+        *_central(),
+        *_provincial(),
+        *_cities(places, rng),
+        *_counties(places, rng),
+        *_bingtuan_cities(),
+        *_companies(places, rng),
+    )
+
+
+def _places() -> list[dict[str, str]]:
+    """Gazetteer rows a unit of 2019–2025 could carry in its name (兵团 cities come apart)."""
+    with PLACES_CSV.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    districts = {(r["prefecture"], r["short_name"]) for r in rows if r["name"].endswith("区")}
+    return [
+        r
+        for r in rows
+        if not r["adcode"].startswith("6590")
+        and r["name"] not in NEWER_THAN_2019
+        and not (r["name"][-1] in "市县" and (r["prefecture"], r["short_name"]) in districts)
+        and _gbk_safe(r["name"])
+    ]
+
+
+def _gbk_safe(text: str) -> bool:
+    try:
+        text.encode("gbk")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _placed(name: str, province: str) -> bool:
+    """True when infer_province puts the name in `province` without doubt."""
+    guess = infer_province(name)
+    return guess.province == province and guess.status in ("province", "place", "central")
+
+
+def _central() -> list[_Candidate]:
+    return [
+        _Candidate(name, kind, "中央", "central", CENTRAL, stem)
+        for name, kind, stem in CENTRAL_UNITS
+        if _placed(name, CENTRAL)
+    ]
+
+
+def _provincial() -> list[_Candidate]:
+    found = []
+    for province in PROVINCE_WEIGHT:
+        station = PROVINCIAL_BROADCASTER.get(province, f"{province}广播电视台")
+        stem = "兵团" if province == BINGTUAN else province
+        found.append(_Candidate(station, "广播电视台", "省级", "provincial", province, stem))
+        if province != BINGTUAN:
+            network = f"{province}广电网络股份有限公司"
+            found.append(_Candidate(network, "广电网络公司", "省级", "provincial", province, stem))
+    return [c for c in found if _placed(c.name, c.province)]
+
+
+def _share(total: int, weights: dict[str, float], available: dict[str, int]) -> dict[str, int]:
+    """Split `total` over provinces by weight, at least one each, never more than available."""
+    mass = sum(weights[p] for p in available)
+    return {p: min(n, max(1, round(total * weights[p] / mass))) for p, n in available.items()}
+
+
+def _full_prefecture(places: list[dict[str, str]]) -> dict[tuple[str, str], str]:
+    """(province, prefecture short name) -> the name a unit would write: 杭州市, 黔东南州."""
+    table = {}
+    for row in places:
+        if row["level"] == "prefecture":
+            name = row["name"]
+            if name.endswith("自治州"):
+                name = row["short_name"] + "州"
+            table[(row["province"], row["short_name"])] = name
+    for province in MUNICIPALITIES:
+        table[(province, province)] = f"{province}市"
+    return table
+
+
+def _cities(places: list[dict[str, str]], rng: np.random.Generator) -> list[_Candidate]:
+    full = _full_prefecture(places)
+    by_province: dict[str, list[dict[str, str]]] = {}
+    for row in places:
+        if row["level"] == "prefecture" and row["province"] not in MUNICIPALITIES:
+            by_province.setdefault(row["province"], []).append(row)
+    counts = _share(POOL_SIZE["city"], PROVINCE_WEIGHT, {p: len(r) for p, r in by_province.items()})
+    found = []
+    for province, rows in by_province.items():
+        for i in rng.permutation(len(rows))[: counts[province]]:
+            row = rows[int(i)]
+            forms = _city_names(full[(province, row["short_name"])], row)
+            found += _first_placed([forms[int(j)] for j in rng.permutation(len(forms))])
+    return found
+
+
+def _city_names(full: str, row: dict[str, str]) -> list[_Candidate]:
+    short, province = row["short_name"], row["province"]
+    forms = (
+        (f"{full}广播电视台", "广播电视台"),
+        (f"{full}融媒体中心", "融媒体中心"),
+        (f"{short}广播电视总台", "广播电视台"),
+        (f"{full}广播电视总台", "广播电视台"),
+    )
+    return [_Candidate(n, t, "地市级", "city", province, short) for n, t in forms]
+
+
+def _first_placed(options: list[_Candidate]) -> list[_Candidate]:
+    """The first of the options, in order of preference, that infer_province places."""
+    chosen = next((o for o in options if _placed(o.name, o.province)), None)
+    return [chosen] if chosen else []
+
+
+def _counties(places: list[dict[str, str]], rng: np.random.Generator) -> list[_Candidate]:
+    full = _full_prefecture(places)
+    by_province: dict[str, list[dict[str, str]]] = {}
+    for row in places:
+        if row["level"] == "county" and row["short_name"]:
+            by_province.setdefault(row["province"], []).append(row)
+    counts = _share(
+        POOL_SIZE["county"], PROVINCE_WEIGHT, {p: len(r) for p, r in by_province.items()}
+    )
+    found = []
+    for province, rows in by_province.items():
+        for i in rng.permutation(len(rows))[: counts[province]]:
+            found += _first_placed(_county_names(rows[int(i)], full, rng))
+    return found
+
+
+def _county_names(
+    row: dict[str, str], full: dict[tuple[str, str], str], rng: np.random.Generator
+) -> list[_Candidate]:
+    name, province = row["name"], row["province"]
+    prefecture = full.get((province, row["prefecture"]), "")
+    suffix, kind = _county_suffix(rng)
+    plain, in_city = f"{name}{suffix}", f"{prefecture}{name}{suffix}"
+    in_province = f"{province}{name}{suffix}"
+    if name.endswith("区") or province in MUNICIPALITIES:
+        forms = [in_city, in_province]  # 杭州市萧山区…, 重庆市巫山县…: a district needs its city
+    else:  # 温岭市融媒体中心 mostly; 福建尤溪县… and 湖州市安吉县… now and then
+        forms = _one_of(rng, [plain, in_city, in_province], [in_province, plain, in_city],
+                        [in_city, plain, in_province], p=(0.6, 0.2, 0.2))  # fmt: skip
+    return [_Candidate(f, kind, "县级", "county", province, row["short_name"]) for f in forms]
+
+
+def _one_of(rng: np.random.Generator, *options: list[str], p: tuple[float, ...]) -> list[str]:
+    return options[int(rng.choice(len(options), p=p))]
+
+
+def _county_suffix(rng: np.random.Generator) -> tuple[str, str]:
+    draw = rng.random()
+    if draw < 0.86:
+        return "融媒体中心", "融媒体中心"
+    if draw < 0.94:
+        return "新闻传媒中心", "融媒体中心"
+    return "广播电视台", "广播电视台"
+
+
+def _bingtuan_cities() -> list[_Candidate]:
+    return [
+        _Candidate(
+            f"{BINGTUAN}{division}{city}融媒体中心",
+            "融媒体中心",
+            "地市级",
+            "city",
+            BINGTUAN,
+            city.removesuffix("市"),
+        )  # fmt: skip
+        for division, city in BINGTUAN_CITIES
+    ]
+
+
+def _companies(places: list[dict[str, str]], rng: np.random.Generator) -> list[_Candidate]:
+    capitals: dict[str, dict[str, str]] = {}
+    for row in places:
+        if row["level"] == "prefecture":
+            capitals.setdefault(row["province"], row)  # the first prefecture is the capital
+    weights = {p: COMPANY_WEIGHT.get(p, PROVINCE_WEIGHT[p] / 3) for p in PROVINCE_WEIGHT}
+    provinces = [p for p in PROVINCE_WEIGHT if p != BINGTUAN]
+    p = np.array([weights[x] for x in provinces]) / sum(weights[x] for x in provinces)
+    found, names = [], set()
+    while len(found) < POOL_SIZE["company"]:
+        province = provinces[int(rng.choice(len(provinces), p=p))]
+        city = province if province in MUNICIPALITIES else capitals[province]["short_name"]
+        word = COMPANY_WORDS[int(rng.integers(len(COMPANY_WORDS)))]
+        name = f"{city}{word}{COMPANY_SUFFIXES[int(rng.integers(len(COMPANY_SUFFIXES)))]}"
+        if name not in names and _placed(name, province):
+            names.add(name)
+            found.append(_Candidate(name, "企业", "地市级", "company", province, city))
+    return found + [
+        _Candidate(name, "企业", "省级", "company", province, name[:2])
+        for name, province in PLACELESS_COMPANIES
+        if infer_province(name).status == "unknown"
+    ]
+
+
+# Case titles are built from phrase parts, by what the case is about (track or category).
+BRAND_FORMS = (
+    "掌上{s}", "无线{s}", "{s}发布", "{s}融媒", "爱{s}", "{s}新闻", "云上{s}", "今日{s}",
+    "{s}头条", "智慧{s}", "{s}观察", "{s}云", "{s}视频", "{s}TV", "i{s}", "{s}+",
+)  # fmt: skip
+THEMES = (
+    "奋进新征程", "乡村振兴", "共同富裕", "高质量发展", "美丽中国", "文化自信", "黄河文化",
+    "长江文明", "大运河文化", "红色文化", "非遗传承", "生态文明", "科技强国", "强国复兴有我",
+    "中国式现代化", "一带一路",
+)  # fmt: skip
+THEMES_BY_YEAR = {
+    2019: ("新中国成立70周年", "脱贫攻坚"),
+    2020: ("抗击疫情", "决胜全面小康", "脱贫攻坚"),
+    2021: ("建党百年", "十四五开局"),
+    2022: ("党的二十大", "北京冬奥", "喜迎二十大"),
+    2023: ("学习贯彻二十大", "杭州亚运"),
+    2024: ("新中国成立75周年", "新质生产力"),
+    2025: ("十四五收官", "抗战胜利80周年"),
+}
+TOPICS = (
+    "政务服务", "民生服务", "智慧社区", "智慧文旅", "应急广播", "乡村治理", "医疗健康",
+    "智慧教育", "便民缴费", "网格化社会治理", "数字乡村", "适老化服务", "助农直播", "城市大脑",
+    "公共文化服务", "就业服务",
+)  # fmt: skip
+FORMATS = (
+    "短视频", "微短剧", "慢直播", "Vlog", "互动H5", "微纪录片", "网络直播", "4K超高清",
+    "AI虚拟主播", "音频节目", "系列海报", "融媒体产品",
+)  # fmt: skip
+TECHS = ("5G", "人工智能", "超高清", "云计算", "区块链", "虚拟现实", "大数据", "智能语音")
+TECHS_SINCE_2023 = ("AI大模型", "AIGC")  # not words a 2019–2022 title would use
+REFORMS = (
+    "全员绩效考核", "采编经营分离", "中央厨房一体化指挥调度", "项目制工作室", "首席制人才评价",
+    "薪酬分配制度", "企业化管理", "MCN运营机制", "大部制", "全媒体人才培养", "全员聘用",
+    "事业产业协同",
+)  # fmt: skip
+TEMPLATES = {
+    "新媒体平台建设": (
+        "“{brand}”客户端建设与运营", "“{brand}”新媒体矩阵建设实践", "打造“{brand}”区域性融媒体平台",
+        "“{brand}”短视频账号矩阵运营", "自主可控“{brand}”移动传播平台建设",
+        "“{brand}”省市县一体化融媒体平台", "“{brand}”{format}账号运营与品牌打造",
+        "“{brand}”客户端{tech}升级", "“{brand}”网上网下一体化传播平台",
+    ),
+    "融合生产传播": (
+        "“{theme}”全媒体主题宣传", "“{theme}”融媒体系列报道",
+        "{place}“{theme}”主题{format}创作与传播",
+        "“{brand}”{format}品牌打造", "{tech}赋能新闻生产流程再造", "“{brand}”{format}栏目融合传播",
+        "{place}{theme}{format}融合传播实践", "“{theme}”{format}精品创作",
+    ),
+    "综合信息服务": (
+        "“新闻+政务+服务”“{brand}”平台建设", "“{brand}”{topic}平台",
+        "媒体+{topic}“{brand}”模式探索",
+        "{place}{topic}一体化平台建设", "“{brand}”{topic}应用实践", "广电5G+{topic}创新实践",
+        "“{brand}”{topic}融媒服务",
+    ),
+    "体制机制改革": (
+        "{place}“{reform}”改革实践", "{reform}改革激发融合发展活力", "“{brand}”{reform}改革探索",
+        "以{reform}为抓手推进深度融合", "{place}{reform}与{reform2}联动改革",
+    ),
+    "先导单位": (
+        "{unit}媒体深度融合发展实践", "{unit}以“{brand}”为核心推进全媒体传播体系建设",
+        "{unit}“{reform}”改革与融合发展", "{unit}构建“{brand}”全媒体传播矩阵",
+        "{unit}“{theme}”主流舆论阵地建设", "{unit}系统性推进{tech}+融合发展",
+    ),
+    "成长项目": (
+        "“{brand}”{tech}{format}项目", "基于{tech}的{topic}应用", "{tech}+{topic}创新项目",
+        "“{brand}”{format}孵化计划", "{place}{topic}数字化平台", "{tech}虚拟演播与{format}生产",
+        "“{brand}”{tech}内容生产平台",
+    ),
+}  # fmt: skip
+
+
+def case_title(rng: np.random.Generator, unit: Unit, year: int, about: str) -> str:
+    """A case title for `about`: a category (2024+), 先导单位, 成长项目 or 典型案例."""
+    if about == "典型案例":
+        about = ("新媒体平台建设", "融合生产传播", "综合信息服务", "体制机制改革")[rng.integers(4)]
+    template = _pick(rng, TEMPLATES[about])
+    reform, reform2 = (REFORMS[int(i)] for i in rng.choice(len(REFORMS), 2, replace=False))
+    return template.format(
+        brand=_pick(rng, BRAND_FORMS).format(s=unit.stem),
+        place=unit.stem,
+        unit=unit.name.split("·")[0],
+        theme=_pick(rng, THEMES + THEMES_BY_YEAR.get(year, ())),
+        topic=_pick(rng, TOPICS),
+        format=_pick(rng, FORMATS),
+        tech=_pick(rng, TECHS + (TECHS_SINCE_2023 if year >= 2023 else ())),
+        reform=reform,
+        reform2=reform2,
+    )
+
+
+def _pick(rng: np.random.Generator, options: tuple[str, ...]) -> str:
+    return options[int(rng.random() * len(options))]  # rng.integers is slow; titles are many
