@@ -1,0 +1,276 @@
+"""Shared pieces of every page: the global filters, the header and footer, KPI cards,
+tables that export themselves, charts, and the sentence shown instead of an empty chart.
+
+The global filters live in the entry file (app.py calls sidebar_filters before the page
+runs), so they persist across pages, and each is bound to a URL query parameter
+(?year=2024&region=东部…), so a shared link restores the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import export, fmt, queries
+from dashboard.db import BUILD_COMMAND
+from dashboard.filters import Filters
+from dashboard.labels import CENTRAL, REGIONS, SIMULATED
+from etl.reference import domains
+
+# Query-parameter names of the global filters. Pages bind their own widgets under other
+# names (地区分布 ?focus= and ?measure=, 地区对比 and 数据质量 ?province=). A page link's
+# parameter is dropped when the page it leaves binds the same name, which is why 地区分布
+# focuses with ?focus= and links to 地区对比 with ?province=.
+YEAR, TRACK, CATEGORY, REGION, LEVEL, WITH_CENTRAL = (
+    "year",
+    "track",
+    "category",
+    "region",
+    "level",
+    "central",
+)
+
+
+# The warehouse --------------------------------------------------------------------------------
+
+
+def warehouse_ready() -> bool:
+    """True when a built warehouse can be read; otherwise a message saying how to build it."""
+    try:
+        queries.years()
+    except queries.WarehouseMissing as missing:
+        _missing(missing)
+        return False
+    return True
+
+
+def run_page(page: st.Page) -> None:
+    """Run the chosen page; a warehouse that vanishes or is outdated mid-page gets the same
+    message as a missing one, not a traceback."""
+    try:
+        page.run()
+    except queries.WarehouseMissing as missing:
+        _missing(missing)
+
+
+def _missing(missing: queries.WarehouseMissing) -> None:
+    st.title("融合看板")
+    st.warning(
+        ("数据仓库不可用" if missing.reason else "还没有数据仓库") + f"（{missing.path}）。\n\n"
+        f"请在项目目录运行 `{BUILD_COMMAND}` 构建演示仓库（模拟数据），"
+        "或用 `python -m etl load 文件…` 导入导出文件，然后刷新本页。"
+        + (f"\n\n原因：{missing.reason}" if missing.reason else "")
+    )
+
+
+# Global filters -------------------------------------------------------------------------------
+
+
+def default_year(years: pl.DataFrame) -> int:
+    """The newest year whose results are published (or the newest year, if none is)."""
+    published = years.filter(pl.col("results_published"))["year"]
+    return int(published.max() if published.len() else years["year"].max())
+
+
+def sidebar_filters() -> None:
+    """The global filters in the sidebar, bound to the URL. Call once, from the entry file."""
+    years = queries.years()
+    options = years["year"].to_list()
+    default = default_year(years)
+    tracks = list(dict.fromkeys(t for ts in years["tracks"].to_list() for t in ts))
+    categories = list(dict.fromkeys(c for cs in years["categories"].to_list() for c in cs))
+    with st.sidebar:
+        st.subheader("筛选")
+        st.selectbox("年度", options, index=options.index(default), key=YEAR, bind="query-params")
+        _unpublished_note(years)
+        _pick(
+            "申报类型",
+            tracks,
+            TRACK,
+            "2019—2023年分先导单位、典型案例、成长项目；2024年起只有典型案例",
+        )
+        _pick("申报类别", categories, CATEGORY, "2024年起的四个类别；选择后不含2024年以前的申报")
+        _pick("区域", list(REGIONS), REGION, "国家统计局四大区域，兵团单列；中央单位不属于任何区域")
+        _pick("单位层级", list(domains()["unit_level"]), LEVEL, "只按公布名单录入的条目没有层级")
+        st.toggle(
+            f"含{CENTRAL}",
+            value=True,
+            key=WITH_CENTRAL,
+            bind="query-params",
+            disabled=bool(st.session_state.get(REGION)),
+            help="选择了区域时，中央单位不计入（它不属于任何区域）",
+        )
+        st.button("重置筛选", on_click=_reset, args=(default,), width="stretch")
+
+
+def _pick(label: str, options: list[str], key: str, help_text: str) -> None:
+    st.multiselect(label, options, key=key, bind="query-params", placeholder="全部", help=help_text)
+
+
+def _unpublished_note(years: pl.DataFrame) -> None:
+    chosen = years.filter(pl.col("year") == st.session_state.get(YEAR))
+    if chosen.height and not chosen["results_published"][0]:
+        st.caption(f"{chosen['year'][0]}年度结果尚未公布，入选数据仅供内部参阅。")
+
+
+def _reset(default: int) -> None:
+    st.session_state[YEAR] = default
+    for key in (TRACK, CATEGORY, REGION, LEVEL):
+        st.session_state[key] = []
+    st.session_state[WITH_CENTRAL] = True
+
+
+def filters() -> Filters:
+    """The filters chosen in the sidebar (sidebar_filters has run in this rerun)."""
+    state = st.session_state
+    return Filters(
+        year=int(state[YEAR]),
+        tracks=tuple(state.get(TRACK) or ()),
+        categories=tuple(state.get(CATEGORY) or ()),
+        regions=tuple(state.get(REGION) or ()),
+        levels=tuple(state.get(LEVEL) or ()),
+        include_central=bool(state.get(WITH_CENTRAL, True)) and not state.get(REGION),
+    )
+
+
+# Header, footer, notes ------------------------------------------------------------------------
+
+
+def page_header(title: str, intro: str, f: Filters | None = None) -> None:
+    """The page title, what the page is for, the filters in force, and the data's labels:
+    模拟数据 whenever the warehouse holds simulated data, and the data date."""
+    version = queries.version()
+    st.title(title)
+    badges = [f":gray-badge[数据截至 {fmt.day(version.data_as_of)}]"]
+    if version.is_simulated:
+        badges.insert(0, f":orange-badge[:material/science: {SIMULATED}]")
+    st.markdown(" ".join(badges))
+    st.caption(intro + (f"　当前筛选：{f.describe()}" if f else ""))
+
+
+def footer() -> None:
+    """Freshness and provenance under every page."""
+    version = queries.version()
+    st.divider()
+    text = f"数据截至 {fmt.day(version.data_as_of)} · 仓库版本 {version.version}"
+    if version.is_simulated:
+        text += f" · {SIMULATED}：按公开信息校准生成，不代表真实申报与评审情况"
+    st.caption(text)
+
+
+def empty(message: str) -> None:
+    """A sentence instead of an empty chart or a traceback."""
+    st.info(message, icon=":material/info:")
+
+
+def no_data_sentence(f: Filters) -> str:
+    return (
+        f"{f.year}年度在当前筛选条件（{f.describe()}）下没有申报数据。请在左侧调整年度或筛选条件。"
+    )
+
+
+def year_row(frame: pl.DataFrame, year: int | None) -> dict | None:
+    """The row of one year of a per-year frame, as a dict (None when absent)."""
+    if year is None:
+        return None
+    rows = frame.filter(pl.col("year") == year).to_dicts()
+    return rows[0] if rows else None
+
+
+# KPI cards ------------------------------------------------------------------------------------
+
+
+def kpi(
+    label: str,
+    now: float | None,
+    before: float | None,
+    kind: str = "count",
+    unit: str = "个",
+    help_text: str | None = None,
+) -> None:
+    """A KPI card with its change on the previous year (before=None: no comparison shown)."""
+    delta = fmt.change(now, before, kind, unit)
+    st.metric(
+        label,
+        fmt.value(now, kind, unit),
+        delta,
+        delta_color="off",
+        delta_arrow="off" if delta == fmt.SAME else "auto",
+        help=help_text,
+        border=True,
+    )
+
+
+# Charts and tables ----------------------------------------------------------------------------
+
+
+def chart(fig: go.Figure, key: str, file_stem: str, **kwargs: object) -> object:
+    """A Plotly chart in the house theme; its PNG download carries a Chinese file name."""
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": file_stem, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+    return st.plotly_chart(fig, key=key, theme=None, config=config, **kwargs)
+
+
+def table(
+    frame: pl.DataFrame,
+    name: str,
+    f: Filters | None,
+    key: str,
+    *,
+    height: int | str = "auto",
+    extra_parts: tuple[str, ...] = (),
+) -> None:
+    """A table with Chinese headers, numbers formatted, and .xlsx / CSV downloads of exactly
+    what is shown (file name: the table's name and the filters in force)."""
+    st.dataframe(
+        frame, hide_index=True, height=height, column_config=formats(frame), key=f"{key}_table"
+    )
+    parts = (f.slug() if f else "", *extra_parts)
+    left, right, _ = st.columns([1, 1, 4])
+    with left:
+        _download("下载 Excel", lambda: export.to_xlsx(frame, name), name, "xlsx", parts, key)
+    with right:
+        _download("下载 CSV", lambda: export.to_csv(frame), name, "csv", parts, key)
+
+
+def _download(
+    label: str,
+    data: Callable[[], bytes],
+    name: str,
+    suffix: str,
+    parts: tuple[str, ...],
+    key: str,
+) -> None:
+    mime = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "csv": "text/csv",
+    }[suffix]
+    st.download_button(
+        label,
+        data=data,
+        file_name=export.file_name(name, suffix, *parts),
+        mime=mime,
+        key=f"{key}_{suffix}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def formats(frame: pl.DataFrame) -> dict[str, object]:
+    """Column formats for a table with Chinese headers: thousands separators for counts,
+    one decimal for rates (columns named …（%）) and scores."""
+    config: dict[str, object] = {}
+    for column, dtype in frame.schema.items():
+        if dtype.is_integer() and column not in ("年度", "排名"):
+            config[column] = st.column_config.NumberColumn(format="localized")
+        elif dtype.is_float():
+            digits = 2 if column.endswith("比例（%）") else 1  # failure shares are often < 0.1%
+            suffix = "%%" if column.endswith("（%）") else ""
+            config[column] = st.column_config.NumberColumn(format=f"%.{digits}f{suffix}")
+    return config

@@ -1,0 +1,215 @@
+"""Named, cached queries: the only way a page reads the warehouse.
+
+Each function below names one dataset and says what it holds; its SQL lives in
+sql/queries/<name>.sql with bound parameters ($year, $tracks, …), never values pasted in.
+Every one of them goes through run(), which caches the result per warehouse version and
+parameters (a new build is a new version, so nothing stale is served and no TTL is needed).
+Issue 5 puts role scoping into run(): no page may touch the connection directly.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from dashboard import db
+from dashboard.db import WarehouseMissing as WarehouseMissing  # pages catch it from here
+from dashboard.filters import Filters
+from etl.config import SQL_DIR
+from etl.reference import programme
+
+QUERY_DIR = SQL_DIR / "queries"
+
+
+def run(name: str, **params: object) -> pl.DataFrame:
+    """The result of sql/queries/<name>.sql with these bound parameters, as a Polars frame.
+
+    Raises db.WarehouseMissing when there is no built warehouse to read.
+    """
+    version = db.current()
+    return _cached(version, name, _freeze(params))
+
+
+def version() -> db.Version:
+    """The warehouse being served: its build, its data date and whether it is simulated."""
+    return db.current()
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _cached(version: db.Version, name: str, params: tuple) -> pl.DataFrame:
+    cur = db.cursor(version)
+    try:
+        return cur.sql(_sql(name), params=_thaw(params)).pl()
+    except duckdb.CatalogException as exc:
+        # A warehouse built before this dashboard's marts existed: say so, do not crash.
+        reason = f"缺少看板需要的表，仓库可能由旧版本构建，请重新构建（{exc}）"
+        raise WarehouseMissing(Path(version.path), reason) from None
+    finally:
+        cur.close()
+
+
+@cache
+def _sql(name: str) -> str:
+    return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _freeze(params: dict[str, object]) -> tuple:
+    """Hashable, order-independent parameters (lists become tuples) for the cache key."""
+    return tuple(
+        sorted((k, tuple(v) if isinstance(v, list | tuple) else v) for k, v in params.items())
+    )
+
+
+def _thaw(params: tuple) -> dict[str, object]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params}
+
+
+# Reference ---------------------------------------------------------------------------------
+
+
+def years() -> pl.DataFrame:
+    """One row per programme year with data, newest first: scheme, tracks, categories,
+    whether results are published, whether quotas apply, and its submission count."""
+    return run("years")
+
+
+def provinces() -> pl.DataFrame:
+    """Every province-level region in official order, with region group and tile position;
+    台湾/香港/澳门 have takes_part = false."""
+    return run("provinces")
+
+
+def quota(year: int) -> dict[str, int] | None:
+    """The year's quotas (per province: per category and in all; per central unit: the
+    same), or None for years without quotas. Rules are configuration: programme.toml."""
+    rules = programme().get(year)
+    if rules is None or rules.quota is None:
+        return None
+    q = rules.quota
+    return {
+        "province_per_category": q.province_per_category,
+        "province_total": q.province_total,
+        "central_per_category": q.central_per_category,
+        "central_total": q.central_total,
+    }
+
+
+def rubric_max(year: int) -> float | None:
+    """The most points the year's rubric gives (weights applied): two years' mean scores
+    compare only when this is the same."""
+    rules = programme().get(year)
+    if rules is None:
+        return None
+    return sum(c.max * c.weight for c in rules.criteria)
+
+
+# Submissions, under the global filters -----------------------------------------------------
+
+
+def year_totals(f: Filters) -> pl.DataFrame:
+    """One row per year (all years, zero-filled): submissions, participating provinces,
+    the funnel counts, selected, rates and mean 初评 score. The source of every headline
+    number, so the same number is the same on every page."""
+    return run("year_totals", **f.params())
+
+
+def province_year(f: Filters) -> pl.DataFrame:
+    """One row per year × province in scope (zero-filled, official order): counts, rates,
+    mean score, and rank and rank change for each map measure."""
+    return run("province_year", **f.params())
+
+
+def region_year(f: Filters) -> pl.DataFrame:
+    """One row per year × region group (东部/中部/西部/东北, 兵团, 中央单位): subtotals,
+    pooled rates, participating provinces and mean submissions per province."""
+    return run("region_year", **f.params())
+
+
+def group_mix(f: Filters, province: str | None = None) -> pl.DataFrame:
+    """One row per year × category (2024+) or track (before): counts and selection rate,
+    nationally or for one province."""
+    return run("group_mix", province=province, **f.params())
+
+
+def score_percentiles(f: Filters, province: str) -> pl.DataFrame:
+    """For one year: the 初评 score distribution of the province, its region group and the
+    nation (n, quartiles, mean), and the national percentile of the province's median."""
+    return run(
+        "score_percentiles",
+        year=f.year,
+        province=province,
+        tracks=list(f.tracks),
+        categories=list(f.categories),
+        levels=list(f.levels),
+    )
+
+
+def quota_use(year: int, province: str) -> pl.DataFrame:
+    """For a year with quotas: the province's recommended submissions per category against
+    the per-category quota. Empty for years without quotas."""
+    q = quota(year)
+    if q is None:
+        return pl.DataFrame()
+    return run("quota_use", year=year, province=province, per_category=q["province_per_category"])
+
+
+def central_quota_use(year: int) -> pl.DataFrame:
+    """For a year with quotas: each central unit's recommended submissions, in all and in
+    its fullest category, against the per-unit quotas."""
+    q = quota(year)
+    if q is None:
+        return pl.DataFrame()
+    return run(
+        "central_quota_use",
+        year=year,
+        per_category=q["central_per_category"],
+        total=q["central_total"],
+    )
+
+
+def province_cases(f: Filters, province: str) -> pl.DataFrame:
+    """The province's selected cases, every year, under the track/category/level filters."""
+    return run(
+        "province_cases",
+        province=province,
+        tracks=list(f.tracks),
+        categories=list(f.categories),
+        levels=list(f.levels),
+    )
+
+
+# Loads and data quality --------------------------------------------------------------------
+
+
+def load_runs() -> pl.DataFrame:
+    """The last 50 loader runs, newest first, with rule counts (checked, failed)."""
+    return run("load_runs")
+
+
+def load_files(run_id: str) -> pl.DataFrame:
+    """The files of one run and what happened to each."""
+    return run("load_files", run_id=run_id)
+
+
+def dq_results(run_id: str) -> pl.DataFrame:
+    """The quality rules checked in one run: rows checked and failed, failures first."""
+    return run("dq_results", run_id=run_id)
+
+
+def quarantine(provinces: list[str]) -> pl.DataFrame:
+    """Rows kept aside by a blocking rule, with the reason (empty list = every province)."""
+    return run("quarantine", provinces=provinces)
+
+
+def row_flags(provinces: list[str]) -> pl.DataFrame:
+    """Rows kept but flagged by a warning rule (empty list = every province)."""
+    return run("row_flags", provinces=provinces)
+
+
+def corrections() -> pl.DataFrame:
+    """Corrections the loader made without asking, with the rule that made them."""
+    return run("corrections")

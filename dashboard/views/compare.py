@@ -1,0 +1,239 @@
+"""地区对比 (for a provincial bureau): one province against its region group and the nation.
+
+The province comes from the URL (?province=浙江) or the box. Rates come with their counts,
+and a rate over fewer than 10 submissions is flagged 「样本少，仅供参考」. The comparison
+groups are fixed, so the sidebar's region and 中央单位 filters do not apply here.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, components, fmt, labels, narrative, queries, theme
+from dashboard.filters import Filters
+from dashboard.labels import CENTRAL, PEER_REGIONS, SMALL_SAMPLE, SMALL_SAMPLE_NOTE
+from dashboard.narrative import Rate
+
+RATES = (
+    ("推荐率", "recommended"),
+    ("终评率", "reached_final"),
+    ("入选率", "selected"),
+)
+
+
+def main() -> None:
+    f = components.filters().nationwide()
+    components.page_header(
+        "地区对比",
+        "选择一个省份，与其所在区域和全国比较（本页不受区域、中央单位筛选影响）。",
+        f,
+    )
+    names = queries.provinces().filter(pl.col("takes_part"))["province"].to_list()
+    province = st.selectbox("省份", names, key="province", bind="query-params")
+    rows = queries.province_year(f)
+    mine = components.year_row(rows.filter(pl.col("province") == province), f.year)
+    nation = components.year_row(queries.year_totals(f), f.year)
+    if nation is None or not nation["submissions"]:
+        components.empty(components.no_data_sentence(f))
+        return
+    region_name = mine["region"] if mine["region"] in PEER_REGIONS else None
+    region = _region_row(f, region_name)
+    _sentences(province, mine, region, region_name, nation, rows.filter(pl.col("year") == f.year))
+    _table(f, province, mine, region, region_name, nation)
+    _rates_chart(f, province, mine, region, region_name, nation)
+    _scores(f, province)
+    _quota(f, province)
+    _history(f, province, rows)
+    _cases(f, province)
+
+
+def _region_row(f: Filters, region: str | None) -> dict | None:
+    if region is None:
+        return None
+    groups = queries.region_year(f).filter(pl.col("region") == region)
+    return components.year_row(groups, f.year)
+
+
+def _rate(label: str, row: dict | None, key: str) -> Rate | None:
+    return Rate(label, int(row[key]), int(row["submissions"])) if row else None
+
+
+def _sentences(
+    province: str,
+    mine: dict,
+    region: dict | None,
+    region_name: str | None,
+    nation: dict,
+    year: pl.DataFrame,
+) -> None:
+    if not mine["submissions"]:
+        components.empty(f"{province}在{mine['year']}年度当前筛选条件下没有申报。")
+        return
+    ranked = year.filter(pl.col("rank_submissions").is_not_null()).height
+    share = mine["submissions"] / nation["submissions"]
+    lines = [
+        f"{province}申报 {fmt.count(mine['submissions'])}，入选 {fmt.count(mine['selected'])}。"
+        + narrative.rank_sentence(province, mine["rank_submissions"], ranked, share)
+    ]
+    for label, key in RATES:
+        lines.append(
+            narrative.compare_rate(
+                _rate(label, mine, key),
+                _rate(label, region, key),
+                region_name,
+                _rate(label, nation, key),
+            )
+        )
+    if region_name is None:
+        lines.append(f"{province}不属于东部、中部、西部、东北四大区域，只与全国比较。")
+    with st.container(border=True):
+        for line in lines:
+            st.markdown(f"- {line}")
+
+
+def _table(
+    f: Filters,
+    province: str,
+    mine: dict,
+    region: dict | None,
+    region_name: str | None,
+    nation: dict,
+) -> None:
+    st.subheader("本省、区域与全国")
+    scopes = [
+        ("本省", province, mine),
+        ("区域", f"{region_name}合计", region),
+        ("全国", "全国合计", nation),
+    ]
+    rows = [
+        {
+            "scope": name,
+            "submissions": row["submissions"],
+            "recommended": row["recommended"],
+            "reached_final": row["reached_final"],
+            "selected": row["selected"],
+            "recommendation_rate": _pct(row["recommended"], row["submissions"]),
+            "final_rate": _pct(row["reached_final"], row["submissions"]),
+            "selection_rate": _pct(row["selected"], row["submissions"]),
+            "mean_score": row["mean_score"],
+            "note": SMALL_SAMPLE_NOTE if 0 < row["submissions"] < SMALL_SAMPLE else "",
+        }
+        for _, name, row in scopes
+        if row is not None
+    ]
+    frame = pl.DataFrame(rows, schema_overrides={"mean_score": pl.Float64})
+    components.table(
+        labels.rename(frame, {"scope": "范围"}), "地区对比", f, "compare", extra_parts=(province,)
+    )
+    st.caption(
+        "区域、全国的比率为合并计算（合计个数相除）；全国含中央单位。"
+        f"申报不足 {SMALL_SAMPLE} 个时比率波动大，标「{SMALL_SAMPLE_NOTE}」。"
+    )
+
+
+def _pct(hits: int, base: int) -> float | None:
+    return hits / base * 100 if base else None
+
+
+def _rates_chart(
+    f: Filters,
+    province: str,
+    mine: dict,
+    region: dict | None,
+    region_name: str | None,
+    nation: dict,
+) -> None:
+    scopes = {"本省": mine, "区域": region, "全国": nation}
+    names = {"本省": province, "区域": region_name or "", "全国": "全国"}
+    series, notes = {}, {}
+    for scope, row in scopes.items():
+        if row is None:
+            continue
+        series[names[scope]] = [
+            row[key] / row["submissions"] if row["submissions"] else None for _, key in RATES
+        ]
+        notes[names[scope]] = [f"{row[key]}/{row['submissions']}" for _, key in RATES]
+    colours = {names[s]: theme.SCOPE_COLOURS[s] for s in scopes}
+    fig = charts.grouped_bars([label for label, _ in RATES], series, colours, "rate", notes)
+    components.chart(fig, "compare_rates", f"比率对比_{province}_{f.slug()}")
+
+
+def _scores(f: Filters, province: str) -> None:
+    st.subheader("初评得分分布")
+    stats = queries.score_percentiles(f, province)
+    mine = stats.filter(pl.col("scope") == "本省")
+    if mine.is_empty():
+        components.empty(f"{province}在{f.year}年度当前筛选下没有初评得分。")
+        return
+    scope_names = {"本省": province, "区域": f"{_region_of(province)}", "全国": "全国"}
+    shown = stats.with_columns(pl.col("scope").replace_strict(scope_names).alias("label"))
+    components.chart(
+        charts.score_boxes(shown), "score_boxes", f"初评得分分布_{province}_{f.slug()}"
+    )
+    row = mine.row(0, named=True)
+    text = (
+        f"{province}初评得分中位数 {fmt.score(row['median'])}（四分位 {row['q1']:.1f}–{row['q3']:.1f}），"
+        f"位于全国第 {row['median_percentile'] * 100:.0f} 百分位。"
+    )
+    if row["n"] < SMALL_SAMPLE:
+        text += f"（只有 {row['n']} 个得分，{SMALL_SAMPLE_NOTE}）"
+    st.markdown(text)
+    st.caption("每个申报取其初评各位专家总分的平均；箱体为四分位，须线为最低与最高分。")
+
+
+def _region_of(province: str) -> str:
+    row = queries.provinces().filter(pl.col("province") == province)
+    return row["region"][0] if row.height and row["region"][0] in PEER_REGIONS else "区域"
+
+
+def _quota(f: Filters, province: str) -> None:
+    quota = queries.quota(f.year)
+    if quota is None:
+        return
+    st.subheader("配额使用")
+    if province == CENTRAL:
+        units = queries.central_quota_use(f.year)
+        names = {
+            "max_per_category": "单类别最多推荐",
+            "quota_per_category": "每类别配额",
+            "quota": "合计配额",
+        }
+        components.table(labels.rename(units, names), "中央单位配额使用", f, "central_quota")
+        st.caption("中央单位按单位计配额：每单位每类别至多1个、合计至多3个。")
+        return
+    use = queries.quota_use(f.year, province)
+    total = int(use["recommended"].sum())
+    fig = charts.quota_bars(
+        use["category"].to_list(), use["recommended"].to_list(), quota["province_per_category"]
+    )
+    components.chart(fig, "quota", f"配额使用_{province}_{f.year}")
+    over = use.filter(pl.col("recommended") > pl.col("quota"))["category"].to_list()
+    text = f"{province}{f.year}年度省级推荐 {total} 个（合计配额 {quota['province_total']} 个，每类别 {quota['province_per_category']} 个）。"
+    if over or total > quota["province_total"]:
+        text += "超出配额：" + "、".join(over or ["合计"]) + "。"
+    st.markdown(text)
+
+
+def _history(f: Filters, province: str, rows: pl.DataFrame) -> None:
+    st.subheader("历年申报与入选")
+    mine = rows.filter(pl.col("province") == province).sort("year")
+    series = {"申报数": mine["submissions"].to_list(), "入选数": mine["selected"].to_list()}
+    colours = {"申报数": theme.FUNNEL_COLOUR, "入选数": theme.HIGHLIGHT}
+    fig = charts.year_bars(mine["year"].to_list(), series, colours)
+    components.chart(fig, "province_history", f"历年申报与入选_{province}")
+    st.caption("2019—2023年为三类推选，2024年起为四个类别的典型案例；跨越调整的个数仅作参考。")
+
+
+def _cases(f: Filters, province: str) -> None:
+    st.subheader("历年入选案例")
+    cases = queries.province_cases(f, province)
+    if cases.is_empty():
+        components.empty(f"{province}在当前筛选下没有入选案例。")
+        return
+    shown = cases.drop("submission_id")
+    parts = (province, "历年", f.slug(with_year=False))
+    components.table(labels.rename(shown), "入选案例", None, "province_cases", extra_parts=parts)
+
+
+main()

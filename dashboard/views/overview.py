@@ -1,0 +1,135 @@
+"""总览 (leadership): the chosen year at a glance, and what changed since the year before."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, components, labels, narrative, queries
+from dashboard.filters import Filters
+from dashboard.labels import FUNNEL, MEASURES, SCHEME_CHANGE_NOTE, SCHEME_CHANGE_YEAR
+
+
+def main() -> None:
+    f = components.filters()
+    components.page_header("总览", "本年度申报、评审与入选的全貌，以及与上年的比较。", f)
+    totals = queries.year_totals(f)
+    now = components.year_row(totals, f.year)
+    if now is None or not now["submissions"]:
+        components.empty(components.no_data_sentence(f))
+        return
+    before = components.year_row(totals, f.previous_year(totals["year"].to_list()))
+    _kpis(f, now, before)
+    provinces = queries.province_year(f).filter(pl.col("year") == f.year)
+    st.container(border=True).markdown(
+        narrative.overview_summary(f.year, now, before, _top(provinces))
+    )
+    left, right = st.columns(2)
+    with left:
+        st.subheader("评审漏斗")
+        values = [now[key] for key, _ in FUNNEL]
+        fig = charts.funnel([label for _, label in FUNNEL], values)
+        components.chart(fig, "funnel", f"评审漏斗_{f.slug()}")
+        st.caption("每一级为最远到达该阶段及以后的个数；百分比为占申报数的比例。")
+    with right:
+        _mix(f)
+    _top_provinces(f, provinces)
+    with st.expander("历年概况（当前筛选）"):
+        _history(f, totals)
+
+
+def _kpis(f: Filters, now: dict, before: dict | None) -> None:
+    if before is not None:
+        basis = f"与{before['year']}年度比较"
+        if f.year == SCHEME_CHANGE_YEAR:
+            basis += f"；{SCHEME_CHANGE_NOTE}，这里只比较总数与比率"
+    elif f.has_category and f.year == SCHEME_CHANGE_YEAR:
+        basis = f"{SCHEME_CHANGE_NOTE}，不显示同比"
+    else:
+        basis = "没有可比的上一年度，不显示同比"
+    score_before = before if before and _same_rubric(f.year, before["year"]) else None
+    cards = (
+        ("申报数", "submissions", "count", "个", before),
+        ("参与省份", "provinces", "count", "个", before),
+        ("进入终评", "reached_final", "count", "个", before),
+        ("入选数", "selected", "count", "个", before),
+        ("入选率", "selection_rate", "rate", "", before),
+        ("平均分", "mean_score", "score", "分", score_before),
+    )
+    for column, (label, key, kind, unit, base) in zip(st.columns(6), cards, strict=True):
+        with column:
+            components.kpi(
+                label,
+                now[key],
+                base[key] if base else None,
+                kind,
+                unit,
+                MEASURES[key].help,
+            )
+    st.caption(f"{basis}。入选率 = 入选 ÷ 申报；平均分为初评专家总分的均值（满分100分）。")
+
+
+def _same_rubric(year: int, other: int) -> bool:
+    return queries.rubric_max(year) == queries.rubric_max(other)
+
+
+def _top(provinces: pl.DataFrame) -> tuple[str, int] | None:
+    ranked = provinces.filter(pl.col("rank_submissions") == 1)
+    if ranked.is_empty():
+        return None
+    return "、".join(ranked["province"].to_list()), int(ranked["submissions"][0])
+
+
+def _mix(f: Filters) -> None:
+    mix = queries.group_mix(f).filter(pl.col("year") == f.year, pl.col("submissions") > 0)
+    if mix.is_empty():
+        components.empty("当前筛选下没有可显示的类别构成。")
+        return
+    by_category = mix["group_kind"][0] == "category"
+    st.subheader("申报类别构成" if by_category else "申报类型构成")
+    total = int(mix["submissions"].sum())
+    fig = charts.share_donut(
+        mix["group"].to_list(), mix["submissions"].to_list(), f"申报<br>{total:,} 个"
+    )
+    components.chart(fig, "mix", f"{'类别' if by_category else '类型'}构成_{f.slug()}")
+    selected = "　".join(f"{g} {s}" for g, s in zip(mix["group"], mix["selected"], strict=True))
+    st.caption(f"入选：{selected}（个）")
+
+
+def _top_provinces(f: Filters, provinces: pl.DataFrame) -> None:
+    st.subheader("申报数前十的省份")
+    top = provinces.filter(pl.col("rank_submissions") <= 10).sort(
+        "rank_submissions", "province_order"
+    )
+    if top.is_empty():
+        components.empty("当前筛选下没有省份申报。")
+        return
+    notes = [f"入选 {s} 个" for s in top["selected"].to_list()]
+    fig = charts.ranked_bars(
+        top["province"].to_list(), top["submissions"].to_list(), MEASURES["submissions"], notes
+    )
+    components.chart(fig, "top_provinces", f"申报数前十省份_{f.slug()}")
+    st.caption("排名含新疆生产建设兵团，不含中央单位；并列时名次相同。")
+
+
+def _history(f: Filters, totals: pl.DataFrame) -> None:
+    shown = totals.select(
+        "year",
+        "submissions",
+        "provinces",
+        "recommended",
+        "reached_final",
+        "selected",
+        (pl.col("selection_rate") * 100).alias("selection_rate"),
+        "mean_score",
+    )
+    components.table(
+        labels.rename(shown),
+        "年度概况",
+        None,
+        "history",
+        extra_parts=(f.slug(with_year=False) or "全部申报",),
+    )
+
+
+main()

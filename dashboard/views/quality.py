@@ -1,0 +1,221 @@
+"""数据质量: what was loaded when, which rules passed, what was kept aside and why.
+
+A bureau filters the quarantined and flagged rows to its own province (?province=浙江), so
+it can fix its files; the loader's automatic corrections are listed for the record.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import components, fmt, labels, queries
+from etl.config import DOCS_DIR
+
+RUN_COLUMNS = {
+    "finished_at": "完成时间",
+    "command": "命令",
+    "status": "状态",
+    "files": "文件数",
+    "rows_read": "读入行",
+    "rows_accepted": "接收行",
+    "rows_quarantined": "隔离行",
+    "rows_warned": "警告行",
+    "seconds": "用时（秒）",
+    "rules": "检查规则",
+    "rules_failed": "未通过规则",
+}
+ISSUE_COLUMNS = {
+    "finished_at": "导入时间",
+    "file_name": "文件",
+    "kind": "文件类型",
+    "excel_row": "行号（Excel）",
+    "column_header": "列",
+    "field": "字段",
+    "rule_id": "规则",
+    "value": "原值",
+    "message": "原因",
+    "original_cells": "原始行内容",
+    "before": "修正前",
+    "after": "修正后",
+}
+
+
+def main() -> None:
+    components.page_header(
+        "数据质量", "最近的导入、质量规则的结果、被隔离的行及原因、自动修正记录。"
+    )
+    runs = queries.load_runs()
+    if runs.is_empty():
+        components.empty("仓库里还没有导入记录。")
+        return
+    _freshness(runs)
+    _runs(runs)
+    run_id = _run_picker(runs)
+    _rules(run_id)
+    _files(run_id)
+    provinces = _province_filter()
+    _quarantine(provinces)
+    _flags(provinces)
+    _corrections()
+    _data_docs()
+
+
+def _freshness(runs: pl.DataFrame) -> None:
+    version = queries.version()
+    last = runs.row(0, named=True)
+    status = labels.RUN_STATUS.get(last["status"], last["status"])
+    quarantined = fmt.count(int(runs["rows_quarantined"].sum()), "行")
+    st.container(border=True).markdown(
+        f"**数据截至** {fmt.day(version.data_as_of)}　"
+        f"**最近一次导入** {fmt.moment(last['finished_at'])}（{status}）　"
+        f"**累计隔离** {quarantined}"
+    )
+
+
+def _runs(runs: pl.DataFrame) -> None:
+    st.subheader("最近的导入")
+    shown = runs.select(
+        "finished_at",
+        "command",
+        pl.col("status").replace(labels.RUN_STATUS),
+        *[c for c in RUN_COLUMNS if c not in ("finished_at", "command", "status")],
+    )
+    components.table(shown.rename(RUN_COLUMNS), "导入记录", None, "runs")
+
+
+def _run_picker(runs: pl.DataFrame) -> str:
+    times = dict(zip(runs["run_id"], runs["finished_at"], strict=True))
+    return st.selectbox(
+        "查看哪一次导入",
+        runs["run_id"].to_list(),
+        format_func=lambda r: f"{fmt.moment(times[r])}（{r}）",
+        key="run",
+    )
+
+
+def _rules(run_id: str) -> None:
+    st.subheader("质量规则")
+    results = queries.dq_results(run_id)
+    if results.is_empty():
+        components.empty("这次导入没有运行质量规则（例如用 --no-gate 导入，或没有新文件）。")
+        return
+    failed = results.filter(~pl.col("passed"))
+    one, two, three = st.columns(3)
+    one.metric("检查的规则", fmt.count(results.height, "条"), border=True)
+    two.metric("通过", fmt.count(results.height - failed.height, "条"), border=True)
+    three.metric("未通过", fmt.count(failed.height, "条"), border=True)
+    shown = results.select(
+        "rule_id",
+        pl.col("kind").replace(labels.KINDS),
+        "description",
+        pl.col("severity").replace(labels.SEVERITY),
+        "checked",
+        "failed",
+        "failed_pct",
+        pl.when("passed").then(pl.lit("通过")).otherwise(pl.lit("未通过")).alias("passed"),
+    )
+    names = {
+        "rule_id": "规则",
+        "kind": "文件类型",
+        "description": "说明",
+        "severity": "级别",
+        "checked": "检查数",
+        "failed": "未通过数",
+        "failed_pct": "未通过比例（%）",
+        "passed": "结果",
+    }
+    components.table(shown.rename(names), "质量规则结果", None, "rules", extra_parts=(run_id,))
+
+
+def _files(run_id: str) -> None:
+    with st.expander("这次导入的文件"):
+        files = queries.load_files(run_id).with_columns(
+            pl.col("kind").replace(labels.KINDS), pl.col("status").replace(labels.FILE_STATUS)
+        )
+        names = {
+            "file_name": "文件",
+            "kind": "文件类型",
+            "encoding": "编码",
+            "bytes": "字节",
+            "status": "状态",
+            "is_simulated": labels.SIMULATED,
+            "rows_read": "读入行",
+            "rows_accepted": "接收行",
+            "rows_quarantined": "隔离行",
+            "rows_warned": "警告行",
+            "seconds": "用时（秒）",
+            "message": "说明",
+        }
+        components.table(files.rename(names), "导入文件", None, "files", extra_parts=(run_id,))
+
+
+def _province_filter() -> list[str]:
+    names = queries.provinces().filter(pl.col("takes_part"))["province"].to_list()
+    st.subheader("被隔离的行")
+    chosen = st.multiselect(
+        "只看这些省份的行",
+        names,
+        key="province",
+        bind="query-params",
+        placeholder="全部省份",
+        help="省局可只看本省文件中的问题行；未能识别省份的行只在不筛选时显示。",
+    )
+    return list(chosen)
+
+
+def _issues(frame: pl.DataFrame) -> pl.DataFrame:
+    renamed = {
+        c: n for c, n in {**ISSUE_COLUMNS, "province": "所属省份"}.items() if c in frame.columns
+    }
+    return frame.with_columns(pl.col("kind").replace(labels.KINDS)).rename(renamed)
+
+
+def _quarantine(provinces: list[str]) -> None:
+    rows = queries.quarantine(provinces)
+    if rows.is_empty():
+        components.empty("没有被隔离的行。" if not provinces else "所选省份没有被隔离的行。")
+        return
+    st.caption(
+        f"共 {rows.height:,} 条问题（阻断规则未通过，这些行未进入仓库），修改原文件后重新导入即可。"
+    )
+    parts = ("+".join(provinces),) if provinces else ()
+    components.table(_issues(rows), "隔离行", None, "quarantine", extra_parts=parts)
+
+
+def _flags(provinces: list[str]) -> None:
+    st.subheader("警告")
+    rows = queries.row_flags(provinces)
+    if rows.is_empty():
+        components.empty("没有警告。")
+        return
+    st.caption("警告规则未通过：这些行已进入仓库，并做了标记，请核实。")
+    parts = ("+".join(provinces),) if provinces else ()
+    components.table(_issues(rows), "警告行", None, "flags", extra_parts=parts)
+
+
+def _corrections() -> None:
+    st.subheader("自动修正")
+    rows = queries.corrections()
+    if rows.is_empty():
+        components.empty("没有自动修正。")
+        return
+    st.caption(
+        "导入时按规则自动统一的写法（如「浙江省」→「浙江」、全角数字→半角），原值保留在此备查。"
+    )
+    components.table(rows.rename(ISSUE_COLUMNS, strict=False), "自动修正", None, "corrections")
+
+
+def _data_docs() -> None:
+    st.subheader("Great Expectations 数据文档")
+    pages = sorted(DOCS_DIR.rglob("index.html")) if DOCS_DIR.exists() else []
+    if not pages:
+        components.empty(f"尚未生成数据文档（导入时生成于 {DOCS_DIR}）。")
+        return
+    st.markdown(f"[打开数据文档]({pages[0].resolve().as_uri()})　`{pages[0]}`")
+    st.caption(
+        "数据文档是服务器上的静态网页；在运行看板的电脑上可直接打开，远程访问时请由管理员提供。"
+    )
+
+
+main()

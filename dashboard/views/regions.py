@@ -1,0 +1,287 @@
+"""地区分布: where the submissions and the selected come from, province by province.
+
+A tile-grid map (one equal square per province-level submitter) coloured by a chosen
+measure; clicking a tile — or choosing in the box beside it — focuses the rest of the page
+on that province. Then the ranking with rank changes, and the region-group subtotals.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, components, fmt, labels, queries, settings
+from dashboard.filters import Filters
+from dashboard.labels import MAP_MEASURES, MEASURES, PEER_REGIONS, Measure
+
+NATION = "全国"
+MEASURE_BY_LABEL = {MEASURES[k].label: k for k in MAP_MEASURES}
+FOCUS = "focus"  # the URL parameter: ?focus=浙江 opens the page focused on 浙江
+
+
+def main() -> None:
+    f = components.filters()
+    components.page_header(
+        "地区分布", "各省（区、市）、新疆生产建设兵团和中央单位的申报与入选分布。", f
+    )
+    provinces = queries.provinces()
+    rows = queries.province_year(f)
+    year = rows.filter(pl.col("year") == f.year)
+    if not year["submissions"].sum():
+        components.empty(components.no_data_sentence(f))
+        return
+    label = st.segmented_control(
+        "着色指标",
+        list(MEASURE_BY_LABEL),
+        default=MEASURES["submissions"].label,
+        required=True,
+        key="measure",
+        bind="query-params",
+    )
+    measure = MEASURES[MEASURE_BY_LABEL[label]]
+    options = [NATION, *provinces.filter(pl.col("takes_part"))["province"].to_list()]
+    values = _tile_values(year, measure)
+    left, right = st.columns([3, 2])
+    with right:
+        focus = st.selectbox(
+            "查看省份", options, key=FOCUS, bind="query-params", help="也可以点击地图上的方块"
+        )
+        focus = None if focus == NATION else focus
+    with left:
+        fig = charts.tile_map(provinces, values, measure, focus)
+        components.chart(
+            fig,
+            "tile_map",
+            f"地区分布图_{measure.label}_{f.slug()}",
+            width="content",
+            on_select=partial(_on_tile_click, options),
+            selection_mode="points",
+        )
+        st.caption("方格图：每个省级单位一个等大方格，大致按地理位置排列，不表示行政区域界线。")
+    with right:
+        if focus:
+            _focus_panel(f, year, focus, measure)
+        else:
+            _nation_panel(f)
+    _choropleth(provinces, values, measure)
+    _ranking(f, year, measure, focus)
+    _regions(f, year, focus)
+
+
+def _on_tile_click(options: list[str]) -> None:
+    points = st.session_state["tile_map"].selection.points
+    if not points:
+        return
+    clicked = points[0].get("customdata")
+    clicked = clicked[0] if isinstance(clicked, list) else clicked
+    if clicked in options:
+        st.session_state[FOCUS] = clicked
+
+
+def _tile_values(year: pl.DataFrame, measure: Measure) -> pl.DataFrame:
+    """One row per province in scope: the measure (null when it submitted nothing) and a
+    hover text with the counts behind it."""
+    submitted = pl.col("submissions") > 0
+    rank = pl.col(f"rank_{measure.key}")
+    hover = [
+        f"<b>{r['province']}</b>（{r['region']}）<br>申报 {r['submissions']:,} 个 · 入选 {r['selected']:,} 个"
+        f"<br>入选率 {fmt.pct(r['selection_rate'])} · 平均分 {fmt.score(r['mean_score'])}"
+        + (f"<br>{measure.label}第 {r['rank']} 名" if r["rank"] else "")
+        for r in year.with_columns(rank.alias("rank")).iter_rows(named=True)
+    ]
+    return year.select(
+        "province",
+        "submissions",
+        pl.when(submitted).then(pl.col(measure.key)).alias("value"),
+        pl.Series("hover", hover),
+    )
+
+
+def _nation_panel(f: Filters) -> None:
+    totals = components.year_row(queries.year_totals(f), f.year)
+    st.markdown(f"**全国 · {f.year}年度**")
+    one, two = st.columns(2)
+    with one:
+        components.kpi("申报数", totals["submissions"], None)
+        components.kpi(
+            "入选率", totals["selection_rate"], None, "rate", "", MEASURES["selection_rate"].help
+        )
+    with two:
+        components.kpi("入选数", totals["selected"], None)
+        components.kpi("参与省份", totals["provinces"], None, help_text=MEASURES["provinces"].help)
+    st.caption("点击地图上的方块，或在上方选择省份，本页其余部分即聚焦该省。")
+
+
+def _focus_panel(f: Filters, year: pl.DataFrame, focus: str, measure: Measure) -> None:
+    rows = year.filter(pl.col("province") == focus).to_dicts()
+    if not rows:
+        components.empty(f"{focus}不在当前筛选的区域范围内。")
+        return
+    row = rows[0]
+    st.markdown(f"**{focus} · {row['region']} · {f.year}年度**")
+    one, two = st.columns(2)
+    with one:
+        components.kpi("申报数", row["submissions"], None)
+        components.kpi(
+            "入选率", row["selection_rate"], None, "rate", "", MEASURES["selection_rate"].help
+        )
+    with two:
+        components.kpi("入选数", row["selected"], None)
+        components.kpi(
+            "平均分", row["mean_score"], None, "score", "分", MEASURES["mean_score"].help
+        )
+    rank = row[f"rank_{measure.key}"]
+    if rank:
+        st.markdown(
+            f"{measure.label}排名：**第 {rank} 名**　{_change(row[f'rank_change_{measure.key}'])}"
+        )
+    if 0 < row["submissions"] < labels.SMALL_SAMPLE:
+        st.caption(f"申报不足 {labels.SMALL_SAMPLE} 个，比率{labels.SMALL_SAMPLE_NOTE}。")
+    mix = queries.group_mix(f, focus).filter(pl.col("year") == f.year)
+    shown = mix.select(
+        "group", "submissions", "selected", (pl.col("selection_rate") * 100).alias("selection_rate")
+    )
+    st.dataframe(
+        labels.rename(shown),
+        hide_index=True,
+        column_config=components.formats(labels.rename(shown)),
+    )
+    st.page_link(
+        "views/compare.py",
+        label=f"在「地区对比」中查看{focus}",
+        icon=":material/compare_arrows:",
+        query_params={"province": focus},
+    )
+
+
+def _change(change: int | None) -> str:
+    if change is None:
+        return ""
+    if change == 0:
+        return "与上年持平"
+    return f"较上年{'上升' if change > 0 else '下降'} {abs(change)} 位"
+
+
+def _arrow(change: int | None) -> str:
+    if change is None:
+        return ""
+    return "持平" if change == 0 else f"{'↑' if change > 0 else '↓'}{abs(change)}"
+
+
+def _choropleth(provinces: pl.DataFrame, values: pl.DataFrame, measure: Measure) -> None:
+    configured = settings.choropleth()
+    if configured is None:
+        return
+    path, review_no = configured
+    if not path.exists():
+        st.warning(f"已配置的行政区划图文件不存在：{path}")
+        return
+    with st.expander("行政区划图", expanded=False):
+        shapes = _geojson(str(path), path.stat().st_mtime_ns)
+        shown = values.filter(pl.col("value").is_not_null()).join(
+            provinces.select("province", "code"), on="province"
+        )
+        components.chart(
+            charts.choropleth(shapes, shown, measure), "choropleth", f"行政区划图_{measure.label}"
+        )
+        st.caption(f"审图号：{review_no}")
+
+
+@st.cache_data(show_spinner=False)
+def _geojson(path: str, mtime_ns: int) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _ranking(f: Filters, year: pl.DataFrame, measure: Measure, focus: str | None) -> None:
+    st.subheader(f"{measure.label}排名")
+    rank, change = f"rank_{measure.key}", f"rank_change_{measure.key}"
+    ranked = year.filter(pl.col(rank).is_not_null()).sort(rank, "province_order")
+    notes = [f"第{r}名 {_arrow(c)}" for r, c in zip(ranked[rank], ranked[change], strict=True)]
+    fig = charts.ranked_bars(
+        ranked["province"].to_list(), ranked[measure.key].to_list(), measure, notes, focus
+    )
+    components.chart(fig, "ranking", f"{measure.label}排名_{f.slug()}")
+    st.caption(
+        "排名含新疆生产建设兵团、不含中央单位，只排有申报的省份；并列时名次相同。"
+        "排名变化与上一年度相比，↑ 为上升。"
+        + ("比率类指标受申报数影响大，申报少的省份请结合个数看。" if measure.kind == "rate" else "")
+    )
+    table = ranked.select(
+        pl.col(rank).alias("rank"),
+        "province",
+        "region",
+        "submissions",
+        "selected",
+        (pl.col("selection_rate") * 100).alias("selection_rate"),
+        "mean_score",
+        pl.col(change).alias("rank_change"),
+    )
+    components.table(labels.rename(table), "地区分布", f, "ranking", extra_parts=(measure.label,))
+
+
+def _regions(f: Filters, year: pl.DataFrame, focus: str | None) -> None:
+    region = year.filter(pl.col("province") == focus)["region"].to_list() if focus else []
+    if region and region[0] in PEER_REGIONS:
+        _region_provinces(f, year, region[0])
+        return
+    st.subheader("区域小计")
+    groups = queries.region_year(f).filter(pl.col("year") == f.year)
+    totals = queries.year_totals(f).filter(pl.col("year") == f.year)
+    total = totals.select(
+        pl.lit("合计").alias("region"),
+        pl.lit(None, pl.Int64).alias("provinces_in_group"),
+        "provinces",
+        "submissions",
+        pl.lit(None, pl.Float64).alias("submissions_per_province"),
+        "recommended",
+        "reached_final",
+        "selected",
+        "selection_rate",
+        "mean_score",
+    )
+    shown = pl.concat([groups.select(total.columns), total], how="vertical_relaxed").with_columns(
+        pl.col("selection_rate") * 100
+    )
+    names = {
+        "provinces_in_group": "省份数",
+        "provinces": "有申报省份",
+        "submissions_per_province": "省均申报",
+    }
+    components.table(labels.rename(shown, names), "区域小计", f, "regions")
+    st.caption(
+        "东部、中部、西部、东北按国家统计局划分；兵团、中央单位单列。比率为合并计算（入选总数 ÷ 申报总数）。"
+        "合计含未能确定所属省份的条目。"
+    )
+
+
+def _region_provinces(f: Filters, year: pl.DataFrame, region: str) -> None:
+    st.subheader(f"{region}各省")
+    rows = year.filter(pl.col("region") == region).sort("province_order")
+    shown = rows.select(
+        "province",
+        "submissions",
+        "recommended",
+        "reached_final",
+        "selected",
+        (pl.col("selection_rate") * 100).alias("selection_rate"),
+        "mean_score",
+        "rank_submissions",
+    )
+    subtotal = queries.region_year(f).filter(pl.col("year") == f.year, pl.col("region") == region)
+    components.table(
+        labels.rename(shown, {"rank_submissions": "申报数全国排名"}),
+        f"{region}各省",
+        f,
+        "region_provinces",
+    )
+    st.caption(
+        f"{region}合计：申报 {fmt.count(subtotal['submissions'][0])}，入选 {fmt.count(subtotal['selected'][0])}，"
+        f"入选率 {fmt.pct(subtotal['selection_rate'][0])}。选择「全国」回到区域小计。"
+    )
+
+
+main()

@@ -1,0 +1,56 @@
+"""AppTest fixtures: the real app against the real demo warehouse (tests/conftest.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from page_reading import APP, PAGES
+from streamlit.testing.v1 import AppTest
+
+from etl.config import DB_ENV_VAR
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    """Each test starts cold: no cached connection or query result from another test."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def warehouse(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(DB_ENV_VAR, str(demo_db))
+    return demo_db
+
+
+@pytest.fixture
+def open_page(warehouse: Path) -> Callable[..., AppTest]:
+    """open_page("地区分布", province="浙江") → the app run once on that page with that URL."""
+
+    def _open(title: str = "总览", **params: str | list[str]) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        if title != "总览":
+            at.switch_page(PAGES[title])
+        return at.run()
+
+    return _open
+
+
+@pytest.fixture
+def sql(warehouse: Path) -> Callable[..., object]:
+    """sql("select …", [params]) → the single value the query returns."""
+
+    def _one(query: str, params: list | None = None) -> object:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.execute(query, params or []).fetchall()[0][0]
+
+    return _one

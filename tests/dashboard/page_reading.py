@@ -1,0 +1,40 @@
+"""Reading an AppTest page the way a user reads it: its words, its KPI cards, its tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+PAGES = {
+    "总览": "views/overview.py",
+    "地区分布": "views/regions.py",
+    "类别结构": "views/categories.py",
+    "评分分析": "views/scores.py",
+    "年度趋势": "views/trends.py",
+    "地区对比": "views/compare.py",
+    "案例检索": "views/cases.py",
+    "数据质量": "views/quality.py",
+}
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page says in words (markdown, captions, notes), joined."""
+    parts = [
+        e.value
+        for kind in ("title", "subheader", "markdown", "caption", "info", "warning")
+        for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The value of the first KPI card with that label."""
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def table(at: AppTest, first_header: str) -> pd.DataFrame:
+    """The first table whose first column has that header, as a pandas frame."""
+    return next(d.value for d in at.dataframe if d.value.columns[0] == first_header)

@@ -1,0 +1,91 @@
+"""The whole app: every page renders on the demo warehouse, says 模拟数据, keeps the
+filters across pages, reopens a swapped warehouse, and explains a missing one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import duckdb
+import pytest
+from page_reading import APP, PAGES, metric, texts
+from streamlit.testing.v1 import AppTest
+
+from etl.config import DB_ENV_VAR
+
+
+@pytest.mark.parametrize("title", PAGES)
+def test_every_page_renders_and_says_simulated(open_page, title):
+    at = open_page(title)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == title
+    assert "模拟数据" in texts(at)
+    assert "数据截至" in texts(at)
+
+
+@pytest.mark.parametrize("title", ["总览", "地区分布", "地区对比"])
+def test_an_empty_year_is_a_sentence_on_every_data_page(open_page, title):
+    at = open_page(title, year="2023", category="融合生产传播")  # no categories before 2024
+    assert not at.exception
+    assert "2023年度在当前筛选条件" in texts(at)
+    assert "没有申报数据" in texts(at)
+
+
+@pytest.mark.parametrize("title", ["类别结构", "评分分析", "年度趋势", "案例检索"])
+def test_placeholder_pages_say_they_are_under_construction(open_page, title):
+    assert "建设中" in texts(open_page(title))
+
+
+def test_filters_persist_across_pages(open_page):
+    at = open_page("总览", year="2024")
+    at.multiselect(key="region").select("西部").run()
+    at.switch_page(PAGES["地区分布"]).run()
+    assert at.multiselect(key="region").value == ["西部"]
+    assert "2024年度 · 西部" in texts(at)
+
+
+def test_reset_clears_the_filters(open_page):
+    at = open_page("总览", year="2023", region="西部", level="县级")
+    next(b for b in at.button if b.label == "重置筛选").click().run()
+    assert at.multiselect(key="region").value == []
+    assert at.multiselect(key="level").value == []
+    assert at.selectbox(key="year").value == 2024
+
+
+def test_an_unpublished_year_is_marked(open_page):
+    assert "2025年度结果尚未公布" in texts(open_page("总览", year="2025"))
+
+
+def test_missing_warehouse_says_how_to_build_it(tmp_path, monkeypatch):
+    monkeypatch.setenv(DB_ENV_VAR, str(tmp_path / "none.duckdb"))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert "python -m etl demo" in at.warning[0].value
+
+
+def test_a_swapped_warehouse_is_reopened(warehouse, tmp_path, monkeypatch):
+    served = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse, served)
+    monkeypatch.setenv(DB_ENV_VAR, str(served))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    before = metric(at, "申报数")
+    fresh = tmp_path / "fresh.duckdb"
+    shutil.copyfile(warehouse, fresh)
+    with duckdb.connect(str(fresh)) as con:
+        con.execute("update meta.warehouse set version = 'swapped-build'")
+    os.replace(fresh, served)  # as the loader publishes: a new inode under the same name
+    at.run()
+    assert "swapped-build" in texts(at)
+    assert metric(at, "申报数") == before
+
+
+def test_an_outdated_warehouse_says_to_rebuild(warehouse, tmp_path, monkeypatch):
+    old = tmp_path / "old.duckdb"
+    shutil.copyfile(warehouse, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("drop table mart.submission_facts")
+    monkeypatch.setenv(DB_ENV_VAR, str(old))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert "缺少看板需要的表" in at.warning[0].value
+    assert "python -m etl demo" in at.warning[0].value
