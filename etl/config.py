@@ -27,3 +27,8 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
     """The warehouse file: --db wins, then $CONVERGENCE_DB, then data/warehouse.duckdb."""
     chosen = explicit or os.environ.get(DB_ENV_VAR) or DEFAULT_DB
     return Path(chosen).expanduser().resolve()
+
+
+def docs_dir(db: Path) -> Path:
+    """Great Expectations Data Docs live beside the warehouse they describe."""
+    return db.parent / "docs"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from tqdm import tqdm
 
 from etl.build import build
 from etl.checks import ISSUE_SCHEMA, RESULT_SCHEMA, CheckReport, Known, run_checks
-from etl.config import SQL_DIR, db_path
+from etl.config import SQL_DIR, db_path, docs_dir
 from etl.normalise import Normalised, normalise
 from etl.places import infer_province
 from etl.read import ROW, FileRejected, read_export
@@ -104,7 +105,19 @@ def load(
             f.is_simulated = simulated
         staged = [stage_file(f, run.report, simulated) for f in run.files if f.table is not None]
         _publish(target, run, staged, progress)
+    if gate and run.report.results.height:
+        _write_docs(run, target)
     return run
+
+
+def _write_docs(run: RunSummary, target: Path) -> None:
+    """Data Docs are a report about the run; a failure to write them must not fail the load."""
+    from etl.report import write_data_docs
+
+    try:
+        write_data_docs(run.run_id, run.report, docs_dir(target))
+    except Exception as exc:  # noqa: BLE001 - GX raises many types; the load itself succeeded
+        print(f"提示：数据质量报告（Data Docs）未能生成：{exc}", file=sys.stderr)
 
 
 def check(paths: list[Path], db: Path | str | None = None, progress: bool = True) -> RunSummary:

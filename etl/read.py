@@ -49,8 +49,8 @@ def read_export(path: Path) -> RawTable:
     path = Path(path)
     data = _read_bytes(path)
     grid, encoding = _grid(path, data)
-    header_at, spec = _find_header(path, grid)
-    return _table(path, grid, header_at, spec, encoding, file_hash(data))
+    header_at, header_cells, spec = _find_header(path, grid)
+    return _table(path, grid, header_at, header_cells, spec, encoding, file_hash(data))
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -77,8 +77,15 @@ def _excel_grid(path: Path, data: bytes) -> pl.DataFrame:
     if data[:4] == b"PK\x03\x04":
         _refuse_non_workbook_zip(path, data)
     try:
+        # Keep empty rows and the rows above the sheet's first used cell: grid row i must be
+        # Excel row i + 1, or every row number we report is off.
         return pl.read_excel(
-            io.BytesIO(data), engine="calamine", has_header=False, infer_schema_length=0
+            io.BytesIO(data),
+            engine="calamine",
+            has_header=False,
+            infer_schema_length=0,
+            drop_empty_rows=False,
+            read_options={"skip_rows": 0},
         )
     except Exception as exc:  # calamine raises several types for broken workbooks
         raise FileRejected(path, f"Excel 文件已损坏或不完整，无法读取（{exc}）") from exc
@@ -101,7 +108,11 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding), encoding
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8" and exc.reason == "unexpected end of data":
+                # Cut off inside its last character (an interrupted copy): keep what is whole;
+                # the checks then name the incomplete last row.
+                return data[: exc.start].decode("utf-8"), encoding
             continue
     raise FileRejected(
         path,
@@ -131,19 +142,33 @@ def _csv_grid(path: Path, data: bytes) -> tuple[pl.DataFrame, str]:
     return grid, "gbk" if encoding == "gb18030" else encoding
 
 
-def _find_header(path: Path, grid: pl.DataFrame) -> tuple[int, ExportSpec]:
-    """The 0-based grid row holding the header, and the spec it matches best."""
-    best: tuple[int, int, ExportSpec] | None = None
-    for i, row in enumerate(grid.head(HEADER_SEARCH_ROWS).iter_rows()):
+def _find_header(path: Path, grid: pl.DataFrame) -> tuple[int, tuple, ExportSpec]:
+    """The 0-based grid row where the header ends, its cells, and the spec it matches best."""
+    best: tuple[int, int, tuple, ExportSpec] | None = None
+    for i, row in _header_candidates(grid):
         keys = {header_key(c) for c in row if c}
         for spec in SPECS:
             fields = {header_index(spec).get(k) for k in keys} - {None}
             required = {c.field for c in spec.required}
             if required <= fields and (best is None or len(fields) > best[0]):
-                best = (len(fields), i, spec)
+                best = (len(fields), i, row, spec)
     if best is None:
         raise FileRejected(path, _missing_columns_message(grid), "file.missing_column")
-    return best[1], best[2]
+    return best[1], best[2], best[3]
+
+
+def _header_candidates(grid: pl.DataFrame):
+    """Each top row, and each two adjacent rows read as one header.
+
+    A two-row header with merged cells (申报编号 merged down over both rows, 申报信息 merged
+    across over 申报类型 | 申报类别) has each merged value only in its first cell: the lower
+    row's cell wins where it has text, the upper row's fills the gaps.
+    """
+    rows = list(grid.head(HEADER_SEARCH_ROWS).iter_rows())
+    for i, row in enumerate(rows):
+        yield i, row
+        if i + 1 < len(rows):
+            yield i + 1, tuple(low or up for up, low in zip(row, rows[i + 1], strict=True))
 
 
 def _missing_columns_message(grid: pl.DataFrame) -> str:
@@ -163,9 +188,14 @@ def _missing_columns_message(grid: pl.DataFrame) -> str:
 
 
 def _table(
-    path: Path, grid: pl.DataFrame, header_at: int, spec: ExportSpec, encoding: str, digest: str
+    path: Path,
+    grid: pl.DataFrame,
+    header_at: int,
+    header_cells: tuple,
+    spec: ExportSpec,
+    encoding: str,
+    digest: str,
 ) -> RawTable:
-    header_cells = grid.row(header_at)
     index = header_index(spec)
     chosen: dict[str, int] = {}
     extras = []

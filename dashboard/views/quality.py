@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import polars as pl
 import streamlit as st
+from streamlit.components.v1 import html as embed_html
 
 from dashboard import components, fmt, labels, queries
-from etl.config import DOCS_DIR
+from etl.config import db_path, docs_dir
 
 RUN_COLUMNS = {
     "finished_at": "完成时间",
@@ -208,14 +209,25 @@ def _corrections() -> None:
 
 def _data_docs() -> None:
     st.subheader("Great Expectations 数据文档")
-    pages = sorted(DOCS_DIR.rglob("index.html")) if DOCS_DIR.exists() else []
-    if not pages:
-        components.empty(f"尚未生成数据文档（导入时生成于 {DOCS_DIR}）。")
+    folder = docs_dir(db_path())
+    index = folder / "index.html"
+    if not index.exists():
+        components.empty(f"尚未生成数据文档（每次经过质量检查的导入都会生成于 {folder}）。")
         return
-    st.markdown(f"[打开数据文档]({pages[0].resolve().as_uri()})　`{pages[0]}`")
+    st.markdown(f"[打开数据文档]({index.resolve().as_uri()})　`{index}`")
     st.caption(
-        "数据文档是服务器上的静态网页；在运行看板的电脑上可直接打开，远程访问时请由管理员提供。"
+        "数据文档是服务器上的静态网页；在运行看板的电脑上可直接打开，也可在下方查看各次检查的结果页。"
     )
+    pages = sorted(folder.glob("validations/*/*/*/*.html"), key=lambda p: p.stat().st_mtime)
+    if pages:
+        with st.expander("在看板中查看最近一次检查的结果页"):
+            chosen = st.selectbox("结果页", pages[::-1][:20], format_func=_docs_label)
+            embed_html(chosen.read_text(encoding="utf-8"), height=600, scrolling=True)
+
+
+def _docs_label(page) -> str:
+    """validations/<suite>/<run>/<time>/<batch>.html → 「<run> · <suite>」."""
+    return f"{page.parent.parent.name} · {page.parent.parent.parent.name}"
 
 
 main()

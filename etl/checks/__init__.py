@@ -1,4 +1,4 @@
-"""The data-quality gate: one Great Expectations suite per export, run by every load and check.
+"""The data-quality gate: Great Expectations suites per export, run by every load and check.
 
 Interface used by etl.load and the `check` command:
 
@@ -7,35 +7,27 @@ Interface used by etl.load and the `check` command:
 `tables` are the normalised files of one run; `known` is what the warehouse already holds
 (so a score may refer to a submission loaded last week). The report lists every failing
 cell (issues) and every rule's tally (results). A blocking issue quarantines its row; a
-warning keeps the row and flags it.
+warning keeps the row and flags it. Rules, severities and messages:
+data/reference/quality_rules.toml; the values they compare against: etl.reference.
+
+How: each module (submissions, scores, outcomes) derives helper columns with polars — null
+where a rule does not apply — and gx.py expects them with one GX suite per frame shape.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from etl.normalise import Normalised
+from etl.checks.schemas import ISSUE_SCHEMA, RESULT_SCHEMA
 
-ISSUE_SCHEMA = {
-    "file_id": pl.String,  # sha256 of the file
-    "kind": pl.String,  # submissions | scores | outcomes
-    "_row": pl.Int64,  # Excel row number; null for a rule about a group (e.g. an expert)
-    "field": pl.String,  # English field name, null when the rule is about the row
-    "value": pl.String,  # the cell as the sender wrote it
-    "rule_id": pl.String,
-    "severity": pl.String,  # blocking | warning
-    "message": pl.String,  # Chinese, actionable
-}
-RESULT_SCHEMA = {
-    "rule_id": pl.String,
-    "kind": pl.String,
-    "description": pl.String,  # Chinese
-    "severity": pl.String,
-    "checked": pl.Int64,
-    "failed": pl.Int64,
-}
+if TYPE_CHECKING:
+    from etl.checks.gx import Validation
+    from etl.normalise import Normalised
+
+__all__ = ["ISSUE_SCHEMA", "RESULT_SCHEMA", "CheckReport", "Known", "run_checks"]
 
 
 @dataclass(frozen=True)
@@ -47,18 +39,31 @@ class Known:
             schema={"submission_id": pl.String, "year": pl.Int64, "province": pl.String,
                     "track": pl.String, "category": pl.String, "is_recommended": pl.Boolean}
         )
-    )
+    )  # fmt: skip
+    # Optional extra columns used when present: unit_name, submitted_at (quota order).
+    stages: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={"submission_id": pl.String, "stage": pl.String}
+        )
+    )  # submission × stage pairs already scored (score.stage_flow, flow.selected_final)
 
 
 @dataclass(frozen=True)
 class CheckReport:
     issues: pl.DataFrame
     results: pl.DataFrame
+    validations: tuple[Validation, ...] = ()  # GX results (trimmed), for Data Docs
 
     def blocking(self) -> pl.DataFrame:
         return self.issues.filter(pl.col("severity") == "blocking")
 
 
 def run_checks(tables: list[Normalised], known: Known | None = None) -> CheckReport:
-    """Placeholder until the Great Expectations suites land: no issues."""
-    return CheckReport(pl.DataFrame(schema=ISSUE_SCHEMA), pl.DataFrame(schema=RESULT_SCHEMA))
+    """Row suites on every file, then aggregate suites on the rows they did not quarantine.
+
+    Great Expectations is imported here, not at the top: it costs seconds, and commands that
+    do not check (status, load --no-gate, the dashboard) should not pay for it.
+    """
+    from etl.checks.gate import run_gate
+
+    return run_gate(tables, known)

@@ -1,0 +1,177 @@
+"""申报表 suite: one row per case; the notice's deadline, length, scheme and quota rules."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import polars as pl
+
+from etl.checks.common import (
+    FILE,
+    TEXT,
+    base_checks,
+    base_frame,
+    by_year,
+    scheme_checks,
+    scheme_frame,
+    stack,
+    unique_check,
+    with_duplicates,
+)
+from etl.checks.gx import Check, SuiteSpec, gxe
+from etl.checks.rules import rules
+from etl.contract import SUBMISSIONS
+from etl.normalise import Normalised
+from etl.places import CENTRAL
+from etl.read import ROW
+from etl.reference import programme
+
+
+@cache
+def suite() -> SuiteSpec:
+    described = {r.id: r.description for r in rules().values()}
+    year = ("year", "year")
+    checks = [
+        *base_checks(SUBMISSIONS),
+        *scheme_checks(),
+        Check(
+            "rule.deadline",
+            "submitted_at",
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="_deadline", column_B="_submitted_on", or_equal=True,
+                ignore_row_if="either_value_is_missing", description=described["rule.deadline"],
+            ),
+            TEXT + "submitted_at",
+            (year, ("deadline", "_deadline")),
+        ),
+        Check(
+            "rule.max_chars",
+            "material_chars",
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="_max_chars", column_B="material_chars", or_equal=True,
+                ignore_row_if="either_value_is_missing", description=described["rule.max_chars"],
+            ),
+            TEXT + "material_chars",
+            (year, ("limit", "_max_chars")),
+        ),
+        unique_check("申报编号", "submission_id"),
+    ]  # fmt: skip
+    return SuiteSpec("submissions", "submissions", tuple(checks))
+
+
+@cache
+def quota_suite() -> SuiteSpec:
+    values = (("year", "year"), ("province", "province"), ("unit", "unit_name"),
+              ("category", "category"), ("per_category", "_quota_per_category"),
+              ("total", "_quota_total"), ("rank_category", "_rank_category"),
+              ("rank_total", "_rank_total"))  # fmt: skip
+    checks = tuple(
+        Check(
+            rule_id,
+            field,
+            gxe.ExpectColumnValuesToBeInSet(
+                column=column, value_set=[True], description=rules()[rule_id].description
+            ),
+            TEXT + field,
+            values,
+        )
+        for rule_id, field, column in (
+            ("rule.quota_province", "province", "_quota_province_ok"),
+            ("rule.quota_central", "unit_name", "_quota_central_ok"),
+        )
+    )
+    return SuiteSpec("submissions_by_quota", "submissions", checks)
+
+
+def derive(tables: list[Normalised]) -> pl.DataFrame:
+    """All submission files of the run as one frame of typed, original and helper columns."""
+    return stack([_derive_one(t) for t in tables])
+
+
+def groups(frame: pl.DataFrame, known: pl.DataFrame) -> list[tuple[SuiteSpec, pl.DataFrame]]:
+    """Recommended rows ranked against the year's quota, across the run and the warehouse."""
+    return [(quota_suite(), _quota(frame, known))]
+
+
+def _derive_one(table: Normalised) -> pl.DataFrame:
+    years = programme()
+    frame = with_duplicates(scheme_frame(base_frame(table)), ["submission_id"])
+    return frame.with_columns(
+        by_year({y: r.deadline for y, r in years.items()}, pl.Date).alias("_deadline"),
+        pl.col("submitted_at").dt.date().alias("_submitted_on"),
+        by_year({y: r.max_chars for y, r in years.items()}, pl.Int64).alias("_max_chars"),
+    )
+
+
+def _quota(frame: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+    """Rows beyond the year's quota, counted in submission order among recommended rows.
+
+    A row over its category's limit does not also use up the total, so a province that sent six
+    cases in one category and eight in others is flagged twice, not four times. Rows already in
+    the warehouse count first (they came earlier); quarantined rows (given here already
+    removed) do not count.
+    """
+    columns = ["year", "province", "category", "unit_name", "is_recommended", "submitted_at"]
+    run = frame.select(
+        FILE, ROW, TEXT + "province", TEXT + "unit_name", *columns,
+        (pl.col("_file_order") + 1).alias("_order"),
+    )  # fmt: skip
+    ids = frame.get_column("submission_id").drop_nulls().implode()
+    earlier = _known_rows(known, columns).filter(~pl.col("submission_id").is_in(ids))
+    rows = pl.concat([earlier.drop("submission_id"), run], how="vertical_relaxed")
+    return _over_quota(rows).with_columns(pl.int_range(pl.len()).alias("_pos"))
+
+
+def _known_rows(known: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    present = [pl.col(c) if c in known.columns else pl.lit(None).alias(c) for c in columns]
+    return known.select(
+        pl.col("submission_id"),
+        pl.lit(None, pl.String).alias(FILE),
+        pl.lit(None, pl.Int64).alias(ROW),
+        pl.lit(None, pl.String).alias(TEXT + "province"),
+        pl.lit(None, pl.String).alias(TEXT + "unit_name"),
+        *present,
+        pl.lit(0).alias("_order"),
+    ).with_columns(pl.col("submitted_at").cast(pl.Datetime("us")))
+
+
+def _over_quota(rows: pl.DataFrame) -> pl.DataFrame:
+    quotas = {y: r.quota for y, r in programme().items() if r.quota}
+    central = pl.col("province") == CENTRAL
+    key = pl.when(central).then(pl.col("unit_name")).otherwise(pl.col("province"))
+    per_category = (
+        pl.when(central)
+        .then(by_year({y: q.central_per_category for y, q in quotas.items()}, pl.Int64))
+        .otherwise(by_year({y: q.province_per_category for y, q in quotas.items()}, pl.Int64))
+    )
+    total = (
+        pl.when(central)
+        .then(by_year({y: q.central_total for y, q in quotas.items()}, pl.Int64))
+        .otherwise(by_year({y: q.province_total for y, q in quotas.items()}, pl.Int64))
+    )
+    eligible = rows.with_columns(
+        key.alias("_key"), per_category.alias("_quota_per_category"), total.alias("_quota_total")
+    ).filter(
+        pl.col("is_recommended").fill_null(False),
+        pl.col("_quota_total").is_not_null(),
+        pl.col("_key").is_not_null(),
+    )
+    in_run = pl.col("_order") > 0  # the warehouse's rows first, then by time of submission
+    ordered = eligible.sort(
+        [in_run, "submitted_at", "_order", ROW], nulls_last=True, maintain_order=True
+    )
+    group, in_category = ["year", "_key"], ["year", "_key", "category"]
+    ranked = ordered.with_columns(
+        pl.when(pl.col("category").is_not_null())
+        .then(pl.int_range(pl.len()).over(in_category) + 1)
+        .alias("_rank_category"),
+        (pl.int_range(pl.len()).over(group) + 1).alias("_rank_total"),
+    ).with_columns(
+        (pl.col("_rank_category") > pl.col("_quota_per_category")).fill_null(False).alias("_over")
+    )
+    counted = (~pl.col("_over")).cast(pl.Int64).cum_sum().over(group)
+    over = pl.col("_over") | (counted > pl.col("_quota_total"))
+    return ranked.with_columns(
+        pl.when(~central).then(~over).alias("_quota_province_ok"),
+        pl.when(central).then(~over).alias("_quota_central_ok"),
+    ).filter(pl.col(FILE).is_not_null())
