@@ -15,7 +15,10 @@ FIXTURES = Path(__file__).parent / "fixtures" / "load"
 def etl(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "etl", "--quiet", "--db", str(db), *args],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
