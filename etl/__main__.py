@@ -5,6 +5,8 @@ load       load export files (xlsx / csv, UTF-8 or GBK) into the warehouse
 check      validate files as load would, write nothing; exit 1 on blocking errors
 status     the warehouse's loads and counts
 simulate   write simulated exports (模拟数据)
+sql        run one query with a role's access, print CSV; exit 2 when refused
+user       add a dashboard user, change a password, list, disable, unlock
 """
 
 from __future__ import annotations
@@ -56,6 +58,37 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--scale", type=int, default=1, help="数据量倍数（基准测试用）")
     simulate.add_argument("--seed", type=int, default=SIMULATION_SEED)
     simulate.set_defaults(handler=_simulate)
+
+    sql = sub.add_parser("sql", help="以某个角色的权限运行一条查询，结果以 CSV 输出")
+    sql.add_argument("query", nargs="?", help="查询语句（或用 --file）")
+    sql.add_argument("--file", type=Path, help="从 .sql 文件读取查询")
+    sql.add_argument("--role", required=True, help="leader / researcher / bureau / admin")
+    sql.add_argument("--province", help="省局角色的省份，如 浙江")
+    sql.add_argument("--timeout", type=float, help="时间上限（秒，默认见 access.toml）")
+    sql.add_argument("--max-rows", type=int, help="最多输出的行数（默认见 access.toml）")
+    sql.add_argument("--raw", action="store_true", help="不给以 = + - @ 开头的单元格加 '")
+    sql.set_defaults(handler=_sql)
+
+    user = sub.add_parser("user", help="管理看板用户（data/users.toml）")
+    actions = user.add_subparsers(required=True, metavar="操作")
+    add = actions.add_parser("add", help="新增用户")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, help="leader / researcher / bureau / admin")
+    add.add_argument("--province", help="省局用户的省份")
+    add.add_argument("--password-stdin", action="store_true", help="从标准输入读一行作为密码")
+    add.set_defaults(handler=_user_add)
+    passwd = actions.add_parser("passwd", help="修改密码")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true", help="从标准输入读一行作为密码")
+    passwd.set_defaults(handler=_user_passwd)
+    listing = actions.add_parser("list", help="列出用户")
+    listing.set_defaults(handler=_user_list)
+    disable = actions.add_parser("disable", help="停用用户")
+    disable.add_argument("name")
+    disable.set_defaults(handler=_user_disable)
+    unlock = actions.add_parser("unlock", help="解除登录锁定")
+    unlock.add_argument("name")
+    unlock.set_defaults(handler=_user_unlock)
     return parser
 
 
@@ -87,6 +120,51 @@ def _simulate(args: argparse.Namespace) -> int:
     from etl.commands import simulate_files
 
     return simulate_files(args.out, args.scale, args.seed)
+
+
+def _sql(args: argparse.Namespace) -> int:
+    from etl.commands import run_sql
+
+    return run_sql(
+        args.db,
+        args.role,
+        args.province,
+        args.query,
+        args.file,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        raw=args.raw,
+    )
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    from etl.commands import user_add
+
+    return user_add(args.name, args.role, args.province, args.password_stdin)
+
+
+def _user_passwd(args: argparse.Namespace) -> int:
+    from etl.commands import user_passwd
+
+    return user_passwd(args.name, args.password_stdin)
+
+
+def _user_list(args: argparse.Namespace) -> int:
+    from etl.commands import user_list
+
+    return user_list()
+
+
+def _user_disable(args: argparse.Namespace) -> int:
+    from etl.commands import user_disable
+
+    return user_disable(args.name)
+
+
+def _user_unlock(args: argparse.Namespace) -> int:
+    from etl.commands import user_unlock
+
+    return user_unlock(args.name)
 
 
 if __name__ == "__main__":

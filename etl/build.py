@@ -24,7 +24,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild ref.*, then every model of every layer, in order."""
     write_reference(con)
     for folder, schema, materialise in LAYERS:
-        for name, sql in _ordered(SQL_DIR / folder, schema):
+        for name, sql in ordered_models(SQL_DIR / folder, schema):
             kind = "view" if materialise == "view" else "table"
             con.execute(f"create or replace {kind} {schema}.{name} as\n{sql}")
 
@@ -33,7 +33,7 @@ def model_files() -> list[Path]:
     return [p for folder, _, _ in LAYERS for p in sorted((SQL_DIR / folder).glob("*.sql"))]
 
 
-def _ordered(folder: Path, schema: str) -> list[tuple[str, str]]:
+def ordered_models(folder: Path, schema: str) -> list[tuple[str, str]]:
     models = {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.sql"))}
     done: list[str] = []
 

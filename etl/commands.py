@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from etl.config import SAMPLE_DIR, db_path
-from etl.load import RunSummary, check, load
+
+if TYPE_CHECKING:  # etl.load brings in the quality checks (seconds): only where they run
+    from etl.load import RunSummary
 
 _STATUS_LABEL = {
     "loaded": "已导入",
@@ -30,6 +33,8 @@ def demo(db: str | None, progress: bool = True) -> int:
         print("未找到模拟导出文件，正在生成（模拟数据）…")
         simulate(SAMPLE_DIR)
         files = sample_files()
+    from etl.load import load
+
     target = db_path(db)
     fresh = target.with_name(target.name + ".demo")
     fresh.unlink(missing_ok=True)
@@ -50,6 +55,8 @@ def sample_files() -> list[Path]:
 
 
 def load_files(files: list[Path], db: str | None, gate: bool, progress: bool) -> int:
+    from etl.load import load
+
     missing = [f for f in files if not f.exists()]
     if missing:
         print("找不到文件：" + "、".join(str(m) for m in missing), file=sys.stderr)
@@ -62,6 +69,7 @@ def load_files(files: list[Path], db: str | None, gate: bool, progress: bool) ->
 
 
 def check_files(files: list[Path], db: str | None, report: Path | None, progress: bool) -> int:
+    from etl.load import check
     from etl.report import summary_text, write_rejected_xlsx
 
     missing = [f for f in files if not f.exists()]
@@ -144,3 +152,134 @@ def _print_years(target: Path) -> None:
     print(f"\n{'年度':<6}{'申报':>6}{'单位':>6}{'省份':>6}{'终评':>6}{'入选':>6}{'公布数':>6}")
     for r in rows:
         print(f"{r[0]:<8}{r[1]:>8,}{r[2]:>8,}{r[3]:>8}{r[4]:>8}{r[5]:>8}{r[6]:>8}")
+
+
+def run_sql(
+    db: str | None,
+    role: str,
+    province: str | None,
+    query: str | None,
+    file: Path | None,
+    *,
+    timeout: float | None = None,
+    max_rows: int | None = None,
+    raw: bool = False,
+) -> int:
+    """One query with the role's access: CSV on stdout; a refusal on stderr with exit 2."""
+    from etl.access import AccessError, Scope, scoped_connection
+    from etl.console import ConsoleRefused, run_audited
+    from etl.safe_export import neutralise
+
+    if file is not None and not file.exists():
+        print(f"找不到文件：{file}", file=sys.stderr)
+        return 2
+    text = file.read_text(encoding="utf-8") if file is not None else query
+    if not text or (query and file):
+        print("请给出一条查询语句，或用 --file 指定 .sql 文件（二选一）", file=sys.stderr)
+        return 2
+    try:
+        scope = Scope.of(role, province)
+        con = scoped_connection(db, scope.role, scope.province)
+        result = run_audited(
+            con, text, who=_cli_user(), scope=scope, timeout_s=timeout, row_cap=max_rows
+        )
+    except (AccessError, ConsoleRefused) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    frame = result.frame if raw else neutralise(result.frame)
+    sys.stdout.buffer.write(frame.write_csv().encode("utf-8"))
+    sys.stdout.flush()
+    if result.truncated:
+        print(result.notice, file=sys.stderr)
+    return 0
+
+
+def user_add(name: str, role: str, province: str | None, from_stdin: bool) -> int:
+    from etl.access import AccessError
+    from etl.users import UserError, add_user, users_path
+
+    try:
+        user = add_user(name, role, province, _new_password(from_stdin), by=_cli_user())
+    except (UserError, AccessError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"已添加用户 {user.name}（{user.scope.label}）：{users_path()}")
+    return 0
+
+
+def user_passwd(name: str, from_stdin: bool) -> int:
+    from etl.users import UserError, set_password
+
+    try:
+        set_password(name, _new_password(from_stdin), by=_cli_user())
+    except UserError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"已修改 {name} 的密码；旧密码的会话随即失效")
+    return 0
+
+
+def user_list() -> int:
+    from etl.users import load_users, locked_until, users_path
+
+    users = load_users()
+    if not users:
+        print(f"还没有用户（{users_path()}）；看板以演示模式运行。")
+        return 0
+    print(f"{'用户名':<16}{'角色':<14}{'状态':<20}创建时间")
+    for user in users.values():
+        locked = locked_until(user.name)
+        state = "已停用" if user.disabled else f"锁定至 {locked:%H:%M}" if locked else "正常"
+        print(f"{user.name:<18}{user.scope.label:<14}{state:<20}{user.created_at:%Y-%m-%d %H:%M}")
+    return 0
+
+
+def user_disable(name: str) -> int:
+    from etl.users import UserError, disable_user
+
+    try:
+        disable_user(name, by=_cli_user())
+    except UserError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"已停用 {name}；其会话在下一次检查时失效")
+    return 0
+
+
+def user_unlock(name: str) -> int:
+    from etl.users import UserError, unlock_user
+
+    try:
+        unlock_user(name, by=_cli_user())
+    except UserError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"已解除 {name} 的登录锁定")
+    return 0
+
+
+def _new_password(from_stdin: bool) -> str:
+    """One line of stdin, or typed twice without echo."""
+    from getpass import getpass
+
+    from etl.users import UserError
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass("新密码：")
+    if getpass("再输入一次：") != first:
+        raise UserError("两次输入的密码不一致")
+    return first
+
+
+def _cli_user() -> str:
+    """Who ran the command, as the audit log names them."""
+    import getpass
+
+    try:
+        return f"命令行:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "命令行"

@@ -1,0 +1,497 @@
+"""Role scopes (访问范围): each role's own database, built from the warehouse by the policy.
+
+Every query of the dashboard, its exports and the SQL console runs on a connection from
+`scoped_connection(db, role, province)`. That connection is a DuckDB file holding only what
+the role may see (data/reference/access.toml): the tables it may read, a bureau's rows of its
+own province, no expert identities, no results of unpublished years. It is opened read-only,
+with external access disabled and the configuration locked, so that neither a page nor a
+console query can reach the warehouse, a file or the network. Nothing a role may not see is
+in its database at all, so there is nothing to bypass.
+
+How a scope is built, once per warehouse version, role and province (then cached):
+1. For the roles that may not see unpublished results, a *published base*: the base facts
+   (core.submissions, core.scores) copied with results of unpublished years withheld, and every
+   model over core/mart/ref (core.units, mart.*) rebuilt from them with the same SQL as the
+   warehouse, so totals add up across tables and no mart can carry a withheld result.
+2. The role's database: from the warehouse (leader) or the base, the tables the role may read,
+   a province-scoped role's rows of row-grain tables filtered to its province, columns the role
+   may not see dropped; the audit log added for the roles that read it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import re
+import shutil
+import tempfile
+import threading
+import tomllib
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from etl import audit
+from etl.build import ordered_models
+from etl.config import REFERENCE_DIR, SQL_DIR, db_path
+from etl.reference import programme, provinces, resolve_province
+
+POLICY_FILE = REFERENCE_DIR / "access.toml"
+SCHEMAS = ("core", "mart", "meta", "ref")
+_MODEL_FOLDERS = (("core", "core"), ("marts", "mart"))
+
+
+class AccessError(ValueError):
+    """A role or province that cannot be served; the message is for the user (Chinese)."""
+
+
+class PolicyError(RuntimeError):
+    """access.toml contradicts itself or the warehouse; no scope is built until it is fixed."""
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    label: str
+    unpublished: bool  # sees results of years whose results are not yet published
+    experts: bool  # sees expert identities
+    internal: bool  # sees server paths of loaded files
+    own_province: bool  # row-grain tables limited to the user's province
+
+
+@dataclass(frozen=True)
+class TablePolicy:
+    name: str  # schema.table
+    roles: frozenset[str]
+    grain: str  # "row" | "aggregate"
+    province_column: str | None = None
+    year_column: str | None = None
+    outcome_columns: tuple[str, ...] = ()
+    outcome_rows: bool = False
+    outcome_row_flag: str | None = None
+    expert_columns: tuple[str, ...] = ()
+    internal_columns: tuple[str, ...] = ()
+    kind_column: str | None = None
+    own_province_kinds: tuple[str, ...] = ()
+    source: str = "warehouse"  # "warehouse" | "audit"
+
+    @property
+    def withholds(self) -> bool:
+        return bool(self.outcome_columns or self.outcome_rows or self.outcome_row_flag)
+
+
+@dataclass(frozen=True)
+class Policy:
+    roles: dict[str, Role]
+    tables: dict[str, TablePolicy]
+    memory_limit: str
+    threads: int
+    cache_size: int
+    timeout_s: float
+    row_cap: int
+    console_roles: frozenset[str]
+    upload_roles: frozenset[str]
+
+    def visible(self, role: str) -> list[TablePolicy]:
+        return [t for t in self.tables.values() if role in t.roles]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A role, and for a province-scoped role its province."""
+
+    role: str
+    province: str | None = None
+
+    @classmethod
+    def of(cls, role: str, province: str | None = None) -> Scope:
+        """A checked scope: a known role, and a province exactly when the role needs one."""
+        roles = policy().roles
+        if role not in roles:
+            known = "、".join(f"{r.name}（{r.label}）" for r in roles.values())
+            raise AccessError(f"没有角色“{role}”；可用的角色有：{known}")
+        if not roles[role].own_province:
+            if province:
+                raise AccessError(f"{roles[role].label}看全部省份，不需要指定省份")
+            return cls(role)
+        return cls(role, _bureau_province(province, roles[role].label))
+
+    @property
+    def key(self) -> str:
+        """bureau:浙江, researcher: how the audit log names a scope."""
+        return f"{self.role}:{self.province}" if self.province else self.role
+
+    @property
+    def label(self) -> str:
+        label = policy().roles[self.role].label
+        return f"{label}（{self.province}）" if self.province else label
+
+
+def _bureau_province(province: str | None, label: str) -> str:
+    if not province:
+        raise AccessError(f"{label}用户必须指定省份，例如 --province 浙江")
+    found = resolve_province(province)
+    if found is None or found[0] == "中央单位":
+        names = "、".join(
+            p["province"]
+            for p in provinces()
+            if p["takes_part"] == "true" and p["province"] != "中央单位"
+        )
+        raise AccessError(f"“{province}”不是可设省局的省份；可用的有：{names}")
+    return found[0]
+
+
+@cache
+def policy() -> Policy:
+    """The access policy, read from data/reference/access.toml and checked."""
+    with open(POLICY_FILE, "rb") as handle:
+        raw = tomllib.load(handle)
+    roles = {name: Role(name=name, **spec) for name, spec in raw["roles"].items()}
+    tables = {name: _table_policy(name, spec, roles) for name, spec in raw["tables"].items()}
+    return Policy(
+        roles=roles,
+        tables=tables,
+        memory_limit=raw["scope"]["memory_limit"],
+        threads=raw["scope"]["threads"],
+        cache_size=raw["scope"]["cache_size"],
+        timeout_s=raw["console"]["timeout_s"],
+        row_cap=raw["console"]["row_cap"],
+        console_roles=frozenset(raw["console"]["roles"]),
+        upload_roles=frozenset(raw["uploads"]["roles"]),
+    )
+
+
+_TABLE_KEYS = set(TablePolicy.__dataclass_fields__) - {"name"}
+
+
+def _table_policy(name: str, spec: dict, roles: dict[str, Role]) -> TablePolicy:
+    if unknown := spec.keys() - _TABLE_KEYS:
+        raise PolicyError(f"access.toml, table {name}: unknown keys {sorted(unknown)}")
+    spec = dict(spec)
+    table = TablePolicy(
+        name=name,
+        roles=frozenset(spec.pop("roles")),
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in spec.items()},
+    )
+    problems = []
+    if name.split(".")[0] not in SCHEMAS:
+        problems.append(f"schema must be one of {SCHEMAS}")
+    if unknown := table.roles - roles.keys():
+        problems.append(f"unknown roles {sorted(unknown)}")
+    if table.grain not in ("row", "aggregate"):
+        problems.append("grain must be 'row' or 'aggregate'")
+    scoped = any(roles[r].own_province for r in table.roles & roles.keys())
+    if table.grain == "row" and scoped and not table.province_column:
+        problems.append("a row-grain table seen by a province-scoped role needs province_column")
+    if table.withholds and not table.year_column:
+        problems.append("outcome rules need year_column")
+    if table.source not in ("warehouse", "audit"):
+        problems.append("source must be 'warehouse' or 'audit'")
+    if bool(table.kind_column) != bool(table.own_province_kinds):
+        problems.append("kind_column and own_province_kinds go together")
+    if problems:
+        raise PolicyError(f"access.toml, table {name}: " + "; ".join(problems))
+    return table
+
+
+# ---- scoped connections --------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    con: duckdb.DuckDBPyConnection
+    path: Path
+
+
+_lock = threading.Lock()
+_scopes: OrderedDict[tuple, _Entry] = OrderedDict()
+_bases: dict[tuple, Path] = {}
+_workdir: Path | None = None
+
+
+def scoped_connection(
+    db: str | Path | None, role: str, province: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A new cursor on the role's read-only database (built on first use, then cached).
+
+    Use one cursor per thread; close it when done. Raises AccessError for an unknown role or
+    a missing province, FileNotFoundError when the warehouse has not been built.
+    """
+    scope = Scope.of(role, province)
+    warehouse = db_path(db)
+    if not warehouse.exists():
+        raise FileNotFoundError(f"仓库尚未构建：{warehouse}（请先运行 python -m etl demo）")
+    key = (_identity(warehouse), scope, _audit_key(scope))
+    with _lock:
+        entry = _scopes.get(key)
+        if entry is None:
+            entry = _open(warehouse, scope)
+            _scopes[key] = entry
+            _evict(policy().cache_size)
+        _scopes.move_to_end(key)
+        return entry.con.cursor()
+
+
+def clear_cache() -> None:
+    """Forget every scoped database (their files are removed; open cursors keep working)."""
+    with _lock:
+        _evict(0)
+        for path in _bases.values():
+            path.unlink(missing_ok=True)
+        _bases.clear()
+
+
+def published_years(con: duckdb.DuckDBPyConnection, catalog: str) -> tuple[int, ...]:
+    """Years published both by configuration (programme.toml) and in the warehouse's ref."""
+    configured = {y for y, rules in programme().items() if rules.results_published}
+    rows = con.execute(
+        f"select year from {catalog}.ref.programme_years where results_published"
+    ).fetchall()
+    return tuple(sorted(configured & {int(r[0]) for r in rows}))
+
+
+def _identity(warehouse: Path) -> tuple:
+    """A load swaps in a new file: a new inode, so a new key."""
+    stat = warehouse.stat()
+    return (str(warehouse), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def _audit_key(scope: Scope) -> tuple:
+    reads_audit = any(t.source == "audit" for t in policy().visible(scope.role))
+    return audit.version() if reads_audit else ()
+
+
+def _evict(keep: int) -> None:
+    while len(_scopes) > keep:
+        _, entry = _scopes.popitem(last=False)
+        entry.path.unlink(missing_ok=True)  # open cursors keep the open file
+
+
+def _open(warehouse: Path, scope: Scope) -> _Entry:
+    role = policy().roles[scope.role]
+    source = warehouse if role.unpublished else _published_base(warehouse)
+    target = _new_file(scope.role)
+    _build_scope(source, scope, target)
+    return _Entry(_read_only(target), target)
+
+
+def _read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """The role's file, opened so that a query can reach nothing else and change nothing."""
+    spill = path.with_suffix(".tmp")
+    spill.mkdir(exist_ok=True)
+    config = {
+        "enable_external_access": False,
+        "autoload_known_extensions": False,
+        "autoinstall_known_extensions": False,
+        "allow_community_extensions": False,
+        "allow_unsigned_extensions": False,
+        "allow_persistent_secrets": False,
+        "python_enable_replacements": False,
+        "memory_limit": policy().memory_limit,
+        "threads": policy().threads,
+        "temp_directory": str(spill),
+        "max_temp_directory_size": policy().memory_limit,
+        "lock_configuration": True,
+    }
+    return duckdb.connect(str(path), read_only=True, config=config)
+
+
+def _new_file(label: str) -> Path:
+    global _workdir
+    if _workdir is None:
+        _workdir = Path(tempfile.mkdtemp(prefix="convergence-scopes-"))
+        atexit.register(shutil.rmtree, _workdir, True)
+    return _workdir / f"{label}-{uuid.uuid4().hex[:12]}.duckdb"
+
+
+# ---- the published base ---------------------------------------------------------------------
+
+
+def _published_base(warehouse: Path) -> Path:
+    """The warehouse as the roles that may not see unpublished results see it (cached)."""
+    key = _identity(warehouse)
+    if key not in _bases:
+        for stale in _bases.values():
+            stale.unlink(missing_ok=True)
+        _bases.clear()
+        target = _new_file("published")
+        _build_base(warehouse, target)
+        _bases[key] = target
+    return _bases[key]
+
+
+def _build_base(warehouse: Path, target: Path) -> None:
+    derived = derived_models()
+    with duckdb.connect(str(target)) as con:
+        _attach(con, warehouse)
+        published = published_years(con, "src")
+        for schema in SCHEMAS:
+            con.execute(f"create schema {schema}")
+        for table in policy().tables.values():
+            if table.source == "warehouse" and table.name not in derived:
+                _copy_withheld(con, table, published)
+        con.execute("detach src")  # from here on, a model can read only what was withheld
+        for name, sql in derived.items():
+            try:
+                con.execute(f"create table {_ident(name)} as\n{sql}")
+            except duckdb.CatalogException as exc:
+                raise PolicyError(
+                    f"{name} cannot be rebuilt for the restricted roles; does every table it "
+                    f"reads have an access policy? {exc}"
+                ) from exc
+            if name in policy().tables:
+                _withhold_in_place(con, policy().tables[name], published)
+        con.execute("checkpoint")
+
+
+def derived_models() -> dict[str, str]:
+    """Models over core/mart/ref/meta only (core.units, mart.*), in dependency order.
+
+    These are rebuilt for the roles that may not see unpublished results rather than copied,
+    so that nothing they compute can carry a withheld result.
+    """
+    models: dict[str, str] = {}
+    for folder, schema in _MODEL_FOLDERS:
+        for name, sql in ordered_models(SQL_DIR / folder, schema):
+            if not re.search(r"\b(raw|staging)\.", sql):
+                models[f"{schema}.{name}"] = sql
+    return models
+
+
+def _copy_withheld(con: duckdb.DuckDBPyConnection, table: TablePolicy, published: tuple) -> None:
+    columns = _columns(con, "src", table.name)
+    if columns is None:
+        return
+    select, where = _withheld_select(table, columns, published)
+    source = f"src.{_ident(table.name)}"
+    con.execute(f"create table {_ident(table.name)} as select {select} from {source} where {where}")
+
+
+def _withhold_in_place(
+    con: duckdb.DuckDBPyConnection, table: TablePolicy, published: tuple
+) -> None:
+    if not table.withholds:
+        return
+    columns = _columns(con, None, table.name)
+    select, where = _withheld_select(table, columns, published)
+    con.execute(
+        f"create or replace table {_ident(table.name)} as "
+        f"select {select} from {_ident(table.name)} where {where}"
+    )
+
+
+def _withheld_select(table: TablePolicy, columns: list[str], published: tuple) -> tuple[str, str]:
+    """Select list and filter that withhold results of unpublished years."""
+    _require(table, columns, [*table.outcome_columns, table.year_column, table.outcome_row_flag])
+    is_published = (
+        f"{_q(table.year_column)} in ({', '.join(str(int(y)) for y in published) or 'null'})"
+        if table.withholds
+        else "true"
+    )
+    select = ", ".join(
+        f"case when {is_published} then {_q(c)} end as {_q(c)}"
+        if c in table.outcome_columns
+        else _q(c)
+        for c in columns
+    )
+    where = ["true"]
+    if table.outcome_rows:
+        where.append(f"coalesce({is_published}, false)")
+    if table.outcome_row_flag:
+        is_result = f"coalesce({_q(table.outcome_row_flag)}, false)"
+        where.append(f"(coalesce({is_published}, false) or not {is_result})")
+    return select, " and ".join(where)
+
+
+# ---- the role's database ---------------------------------------------------------------------
+
+
+def _build_scope(source: Path, scope: Scope, target: Path) -> None:
+    role = policy().roles[scope.role]
+    with duckdb.connect(str(target)) as con:
+        _attach(con, source)
+        for schema in SCHEMAS:
+            con.execute(f"create schema {schema}")
+        for table in policy().visible(scope.role):
+            if table.source == "audit":
+                _copy_audit(con, table, role)
+            else:
+                _copy_scoped(con, table, role, scope.province)
+        con.execute("detach src")
+        con.execute("checkpoint")
+
+
+def _copy_scoped(
+    con: duckdb.DuckDBPyConnection, table: TablePolicy, role: Role, province: str | None
+) -> None:
+    columns = _columns(con, "src", table.name)
+    if columns is None:
+        return
+    kept = _kept_columns(table, columns, role)
+    where, params = ["true"], []
+    if role.own_province and table.grain == "row":
+        _require(table, columns, [table.province_column, table.kind_column])
+        where.append(f"{_q(table.province_column)} = ?")
+        params.append(province)
+        if table.kind_column:
+            where.append(f"list_contains(?, {_q(table.kind_column)})")
+            params.append(list(table.own_province_kinds))
+    con.execute(
+        f"create table {_ident(table.name)} as select {', '.join(map(_q, kept))} "
+        f"from src.{_ident(table.name)} where {' and '.join(where)}",
+        params,
+    )
+
+
+def _copy_audit(con: duckdb.DuckDBPyConnection, table: TablePolicy, role: Role) -> None:
+    frame = audit.events()
+    kept = _kept_columns(table, frame.columns, role)
+    con.register("_audit", frame.select(kept).to_arrow())
+    con.execute(f"create table {_ident(table.name)} as select * from _audit")
+    con.unregister("_audit")
+
+
+def _kept_columns(table: TablePolicy, columns: list[str], role: Role) -> list[str]:
+    _require(table, columns, [*table.expert_columns, *table.internal_columns])
+    dropped = set()
+    if not role.experts:
+        dropped |= set(table.expert_columns)
+    if not role.internal:
+        dropped |= set(table.internal_columns)
+    return [c for c in columns if c not in dropped]
+
+
+# ---- small helpers ----------------------------------------------------------------------------
+
+
+def _attach(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    con.execute("attach ? as src (read_only)", [str(path)])
+
+
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str | None, name: str) -> list[str] | None:
+    """The table's columns in order, or None when the table does not exist there."""
+    schema, table = name.split(".")
+    rows = con.execute(
+        "select column_name from duckdb_columns() "
+        "where database_name = coalesce(?, current_database()) "
+        "and schema_name = ? and table_name = ? order by column_index",
+        [catalog, schema, table],
+    ).fetchall()
+    return [r[0] for r in rows] or None
+
+
+def _require(table: TablePolicy, columns: list[str], named: list[str | None]) -> None:
+    missing = [c for c in named if c and c not in columns]
+    if missing:
+        raise PolicyError(f"access.toml, table {table.name}: no column {missing} in the warehouse")
+
+
+def _q(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _ident(name: str) -> str:
+    return ".".join(_q(part) for part in name.split("."))

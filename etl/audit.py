@@ -1,0 +1,149 @@
+"""The audit log (审计日志): who signed in, failed to, exported, uploaded or queried what.
+
+It lives in its own DuckDB file, data/audit.duckdb (table meta.audit), not in the warehouse: a
+load builds a new warehouse and swaps it in, and the dashboard opens the warehouse read-only,
+so a log kept there would be lost or unwritable. Each event is one short transaction; the
+file is opened only for that moment, so the CLI and the dashboard can both write to it. The
+admin role sees it as meta.audit in its scoped database (etl/access.py).
+
+Never pass a password, a session token or a secret as `detail`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl.config import DATA_DIR
+
+AUDIT_ENV_VAR = "CONVERGENCE_AUDIT"
+DEFAULT_AUDIT = DATA_DIR / "audit.duckdb"
+
+ACTIONS = {
+    "sign_in": "登录",
+    "sign_in_failed": "登录失败",
+    "sign_in_locked": "账户锁定中，拒绝登录",
+    "sign_out": "退出登录",
+    "console": "SQL 查询",
+    "export": "导出",
+    "upload": "上传文件",
+    "load": "导入数据",
+    "user_add": "新增用户",
+    "user_passwd": "修改密码",
+    "user_disable": "停用用户",
+    "user_unlock": "解除锁定",
+}
+
+_SCHEMA = """
+create schema if not exists meta;
+create table if not exists meta.audit (
+    logged_at timestamp, who varchar, role varchar, action varchar, detail varchar, rows bigint
+);
+"""
+EVENT_SCHEMA = {
+    "logged_at": pl.Datetime("us"),
+    "who": pl.String,
+    "role": pl.String,
+    "action": pl.String,
+    "detail": pl.String,
+    "rows": pl.Int64,
+}
+_MAX_DETAIL = 4000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_lock = threading.Lock()
+
+
+def audit_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The audit file: an explicit path wins, then $CONVERGENCE_AUDIT, then data/audit.duckdb."""
+    chosen = explicit or os.environ.get(AUDIT_ENV_VAR) or DEFAULT_AUDIT
+    return Path(chosen).expanduser().resolve()
+
+
+def record(
+    who: str,
+    action: str,
+    detail: str = "",
+    rows: int | None = None,
+    *,
+    role: str | None = None,
+    path: str | os.PathLike | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Append one event to meta.audit (action: a key of ACTIONS)."""
+    if action not in ACTIONS:
+        raise ValueError(f"未知的审计动作：{action}")
+    name = _clean(who, 200).replace("\n", " ").replace("\t", " ")
+    event = [at or datetime.now(), name, role, action, _clean(detail), rows]
+    with _connection(path) as con:
+        con.execute("insert into meta.audit values (?, ?, ?, ?, ?, ?)", event)
+
+
+def events(
+    path: str | os.PathLike | None = None,
+    *,
+    who: str | None = None,
+    since: datetime | None = None,
+) -> pl.DataFrame:
+    """Audit events, oldest first, optionally for one name and from a moment on."""
+    if not audit_path(path).exists():  # reading creates nothing (version() stays the same)
+        return pl.DataFrame(schema=EVENT_SCHEMA)
+    sql = "select * from meta.audit where ($who is null or who = $who)"
+    sql += " and ($since is null or logged_at >= $since) order by logged_at, rowid"
+    with _connection(path) as con:
+        return con.sql(sql, params={"who": who, "since": since}).pl()
+
+
+def version(path: str | os.PathLike | None = None) -> tuple:
+    """Changes whenever an event is written, by any process (a cache key; no file opened)."""
+    target = audit_path(path)
+    return tuple(
+        (s.st_mtime_ns, s.st_size) if (s := _stat(f)) else None
+        for f in (target, target.with_name(target.name + ".wal"))
+    )
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
+
+
+@contextmanager
+def _connection(path: str | os.PathLike | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection; another process holding the file makes us wait, briefly."""
+    target = audit_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _lock:
+        con = _connect_with_retry(target)
+        try:
+            con.execute(_SCHEMA)
+            yield con
+        finally:
+            con.close()
+
+
+def _connect_with_retry(target: Path, seconds: float = 5.0) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return duckdb.connect(str(target))
+        except duckdb.IOException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _clean(text: str | None, limit: int = _MAX_DETAIL) -> str:
+    """Printable text (tabs and line breaks kept, as SQL has them), cut to a length."""
+    kept = _CONTROL.sub(" ", str(text or "").replace("\r\n", "\n").replace("\r", "\n"))
+    return kept if len(kept) <= limit else kept[: limit - 1] + "…"
