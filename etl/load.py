@@ -100,10 +100,16 @@ def load(
         run = _start("load", target, paths, gate)
         loaded_ids = _loaded_file_ids(target)
         _read_all(run, loaded_ids, progress)
-        _validate(run, _known(target) if gate else None)
+        known = _known(target)
+        _validate(run, known if gate else None)
         for f in run.files:
             f.is_simulated = simulated
-        staged = [stage_file(f, run.report, simulated) for f in run.files if f.table is not None]
+        provinces = _submission_provinces(run, known)
+        staged = [
+            stage_file(f, run.report, simulated, provinces)
+            for f in run.files
+            if f.table is not None
+        ]
         _publish(target, run, staged, progress)
     if gate and run.report.results.height:
         _write_docs(run, target)
@@ -190,6 +196,19 @@ def _place(unit_name: str | None, given: str | None) -> tuple[str | None, ...]:
     guess = infer_province(unit_name or "")
     source = "inferred" if guess.province else None
     return (guess.province, source, guess.status, guess.note)
+
+
+def _submission_provinces(run: RunSummary, known: Known) -> pl.DataFrame:
+    """submission_id → province, from this run's submissions first, then the warehouse's."""
+    ours = [
+        f.table.frame.select("submission_id", "province")
+        for f in run.files
+        if f.table is not None and f.kind == "submissions"
+    ]
+    found = pl.concat([*ours, known.submissions.select("submission_id", "province")])
+    return found.drop_nulls("submission_id").unique(
+        "submission_id", keep="first", maintain_order=True
+    )
 
 
 def _validate(run: RunSummary, known: Known | None) -> None:

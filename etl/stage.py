@@ -73,9 +73,16 @@ class StagedFile:
     is_simulated: bool
 
 
-def stage_file(result: FileResult, report: CheckReport, simulated: bool) -> StagedFile:
-    """Decide, row by row, what of this file enters the warehouse."""
+def stage_file(
+    result: FileResult, report: CheckReport, simulated: bool, provinces: pl.DataFrame
+) -> StagedFile:
+    """Decide, row by row, what of this file enters the warehouse.
+
+    `provinces` maps submission_id → province (this run's and the warehouse's), so a score
+    row's issues carry the province of the case it scores and its bureau can see them.
+    """
     table = result.table
+    located = _row_provinces(table.frame, provinces)
     issues = report.issues.filter(pl.col("file_id") == result.file_id)
     blocking = issues.filter(pl.col("severity") == "blocking")
     bad_rows = blocking.get_column(ROW).drop_nulls().unique()
@@ -86,9 +93,9 @@ def stage_file(result: FileResult, report: CheckReport, simulated: bool) -> Stag
     return StagedFile(
         result=result,
         accepted=_raw_shape(accepted, table.spec.kind),
-        quarantine=_with_original(blocking, result),
-        flags=_with_province(flags, table.frame),
-        corrections=table.fixes,
+        quarantine=_with_original(blocking, result).join(located, on=ROW, how="left"),
+        flags=flags.join(located, on=ROW, how="left"),
+        corrections=table.fixes.join(located, on=ROW, how="left"),
         is_simulated=simulated,
     )
 
@@ -100,12 +107,17 @@ def _raw_shape(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
     return frame.select(pl.col(ROW).alias("excel_row"), *columns)
 
 
-def _with_province(issues: pl.DataFrame, typed: pl.DataFrame) -> pl.DataFrame:
-    """Attach each issue's province (when the row has one), so a bureau can filter its own."""
-    if "province" not in typed.columns:
-        return issues.with_columns(pl.lit(None, pl.String).alias("province"))
-    provinces = typed.select(ROW, "province")
-    return issues.join(provinces, on=ROW, how="left")
+def _row_provinces(typed: pl.DataFrame, provinces: pl.DataFrame) -> pl.DataFrame:
+    """(_row, province) for every row: its own province, or its submission's."""
+    if "province" in typed.columns:
+        return typed.select(ROW, "province")
+    if "submission_id" in typed.columns:
+        return (
+            typed.select(ROW, "submission_id")
+            .join(provinces, on="submission_id", how="left")
+            .select(ROW, "province")
+        )
+    return typed.select(ROW, pl.lit(None, pl.String).alias("province"))
 
 
 def _with_original(blocking: pl.DataFrame, result: FileResult) -> pl.DataFrame:
@@ -118,7 +130,7 @@ def _with_original(blocking: pl.DataFrame, result: FileResult) -> pl.DataFrame:
     with_headers = blocking.with_columns(
         pl.col("field").replace_strict(raw.headers, default=pl.col("field")).alias("column_header")
     )
-    return _with_province(with_headers, result.table.frame).join(cells, on=ROW, how="left")
+    return with_headers.join(cells, on=ROW, how="left")
 
 
 def write_staged(

@@ -67,9 +67,11 @@ create table if not exists meta.dq_results (
 
 -- Corrections made without asking (浙江省 → 浙江, ４５００ → 4500), with the rule that made them.
 create table if not exists meta.corrections (
-    run_id varchar, file_id varchar, file_name varchar, excel_row bigint, field varchar,
-    before varchar, after varchar, rule_id varchar
+    run_id varchar, file_id varchar, file_name varchar, excel_row bigint, province varchar,
+    field varchar, before varchar, after varchar, rule_id varchar
 );
+-- Warehouses built before corrections carried a province (so bureaus can see their own).
+alter table meta.corrections add column if not exists province varchar;
 
 -- The warehouse's identity: a new version on every successful build (dashboard caches key on it).
 create table if not exists meta.warehouse (
