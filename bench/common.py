@@ -27,7 +27,10 @@ def measure(command: list[str]) -> Measured:
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         proc = subprocess.run(
             [sys.executable, str(ROOT / "bench" / "measure.py"), out.name, *command],
-            cwd=ROOT, capture_output=True, text=True, check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed:\n{proc.stderr[-3000:]}")
@@ -41,9 +44,19 @@ def sample_dir(scale: int) -> Path:
     if not marker.exists():
         out.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [sys.executable, "-m", "etl", "--quiet", "simulate", "--scale", str(scale),
-             "--out", str(out)],
-            cwd=ROOT, check=True,
+            [
+                sys.executable,
+                "-m",
+                "etl",
+                "--quiet",
+                "simulate",
+                "--scale",
+                str(scale),
+                "--out",
+                str(out),
+            ],
+            cwd=ROOT,
+            check=True,
         )
         marker.touch()
     return out

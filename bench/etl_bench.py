@@ -38,12 +38,17 @@ def rows_in(files: list[Path]) -> int:
     return sum(pl.scan_csv(f, infer_schema=False).select(pl.len()).collect().item() for f in files)
 
 
+def warehouse_dir(scale: int) -> Path:
+    """Where the scale's warehouses are built; the dashboard benches read gate.duckdb here."""
+    return WORK / f"db_{scale}"
+
+
 def bench_scale(scale: int) -> dict[str, object]:
     folder = sample_dir(scale)
     files = [str(p) for p in export_files(folder)]
     utf8 = floor_inputs(folder)
     rows = rows_in(utf8)
-    dbs = WORK / "db"
+    dbs = warehouse_dir(scale)
     shutil.rmtree(dbs, ignore_errors=True)
     dbs.mkdir(parents=True)
     floor = measure(["bench/floor_read_csv.py", str(dbs / "floor.duckdb"), *map(str, utf8)])

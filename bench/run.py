@@ -12,19 +12,29 @@ import argparse
 import platform
 from datetime import datetime
 
+from bench import dashboard_bench, serve_bench
 from bench.common import RESULTS
-from bench.etl_bench import bench_scale, table
+from bench.etl_bench import bench_scale, table, warehouse_dir
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.run")
     parser.add_argument("--scales", default="1,10,100")
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     etl = []
     for scale in scales:
         print(f"ETL at --scale {scale} …", flush=True)
         etl.append(bench_scale(scale))
+    pages, served = {}, {}
+    for scale in scales:
+        db = warehouse_dir(scale) / "gate.duckdb"
+        print(f"dashboard pages at --scale {scale} …", flush=True)
+        pages[scale] = dashboard_bench.bench_pages(db)
+        print(f"served app at --scale {scale} ({args.sessions} sessions) …", flush=True)
+        served[scale] = serve_bench.bench_served(db, args.sessions, args.seconds)
     lines = [
         "# Benchmarks",
         "",
@@ -35,6 +45,21 @@ def main() -> None:
         "## ETL: load beside DuckDB's own read_csv of the same rows",
         "",
         *table(etl),
+        "",
+        "## Dashboard: warm rerun per page (AppTest, median of 7) beside an empty page",
+        "",
+        "The empty page is a script that only imports streamlit, rerun the same way in the same",
+        "process; raw SQL is the page's queries run directly on a read-only connection, uncached.",
+        "",
+        *dashboard_bench.table(pages),
+        "",
+        "## Served app: start-up, concurrent sessions, memory",
+        "",
+        "Each session is a Chromium context clicking through the sidebar pages in turn on",
+        "127.0.0.1; page time = click → the page has finished and its charts are drawn. The",
+        "browser sessions run on the same 2 cores as the server.",
+        "",
+        *serve_bench.table(served),
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
