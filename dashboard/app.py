@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import components
 
-st.set_page_config(page_title="融合看板", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="融合看板", page_icon="📊", layout="wide")
 
 PAGES = {
     "概览": [

@@ -12,6 +12,7 @@ from streamlit.components.v1 import html as embed_html
 
 from dashboard import components, fmt, labels, queries
 from etl.config import db_path, docs_dir
+from etl.contract import SPECS
 
 RUN_COLUMNS = {
     "finished_at": "完成时间",
@@ -26,6 +27,7 @@ RUN_COLUMNS = {
     "rules": "检查规则",
     "rules_failed": "未通过规则",
 }
+FIELD_HEADERS = {c.field: c.header for spec in SPECS for c in spec.columns}
 ISSUE_COLUMNS = {
     "finished_at": "导入时间",
     "file_name": "文件",
@@ -165,10 +167,18 @@ def _province_filter() -> list[str]:
     return list(chosen)
 
 
+def _field_headers(frame: pl.DataFrame) -> pl.DataFrame:
+    """English field names (material_chars) as the Chinese headers of the contract (材料字数)."""
+    if "field" not in frame.columns:
+        return frame
+    return frame.with_columns(pl.col("field").replace(FIELD_HEADERS))
+
+
 def _issues(frame: pl.DataFrame) -> pl.DataFrame:
     renamed = {
         c: n for c, n in {**ISSUE_COLUMNS, "province": "所属省份"}.items() if c in frame.columns
     }
+    frame = _field_headers(frame)
     return frame.with_columns(pl.col("kind").replace(labels.KINDS)).rename(renamed)
 
 
@@ -204,7 +214,8 @@ def _corrections() -> None:
     st.caption(
         "导入时按规则自动统一的写法（如「浙江省」→「浙江」、全角数字→半角），原值保留在此备查。"
     )
-    components.table(rows.rename(ISSUE_COLUMNS, strict=False), "自动修正", None, "corrections")
+    shown = _field_headers(rows).rename(ISSUE_COLUMNS, strict=False)
+    components.table(shown, "自动修正", None, "corrections")
 
 
 def _data_docs() -> None:
@@ -214,15 +225,23 @@ def _data_docs() -> None:
     if not index.exists():
         components.empty(f"尚未生成数据文档（每次经过质量检查的导入都会生成于 {folder}）。")
         return
-    st.markdown(f"[打开数据文档]({index.resolve().as_uri()})　`{index}`")
     st.caption(
-        "数据文档是服务器上的静态网页；在运行看板的电脑上可直接打开，也可在下方查看各次检查的结果页。"
+        f"数据文档是服务器上的静态网页（{index}）。浏览器不允许网页直接打开服务器文件，"
+        "所以在下面查看每次检查的结果页，或下载后打开。"
     )
     pages = sorted(folder.glob("validations/*/*/*/*.html"), key=lambda p: p.stat().st_mtime)
-    if pages:
-        with st.expander("在看板中查看最近一次检查的结果页"):
-            chosen = st.selectbox("结果页", pages[::-1][:20], format_func=_docs_label)
-            embed_html(chosen.read_text(encoding="utf-8"), height=600, scrolling=True)
+    if not pages:
+        return
+    chosen = st.selectbox("检查结果页", pages[::-1][:50], format_func=_docs_label)
+    html = chosen.read_text(encoding="utf-8")
+    st.download_button(
+        "下载此结果页（HTML）",
+        html.encode("utf-8"),
+        file_name=f"{_docs_label(chosen)}.html",
+        mime="text/html",
+    )
+    with st.expander("在看板中查看"):
+        embed_html(html, height=600, scrolling=True)
 
 
 def _docs_label(page) -> str:

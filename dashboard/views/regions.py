@@ -148,6 +148,7 @@ def _focus_panel(f: Filters, year: pl.DataFrame, focus: str, measure: Measure) -
         labels.rename(shown),
         hide_index=True,
         column_config=components.formats(labels.rename(shown)),
+        placeholder="—",
     )
     st.page_link(
         "views/compare.py",
