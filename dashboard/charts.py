@@ -381,3 +381,299 @@ def choropleth(geojson: dict, values: pl.DataFrame, measure: Measure) -> go.Figu
     )
     fig.update_geos(visible=False, fitbounds="geojson", projection_type="mercator")
     return fig
+
+
+# 类别结构 ------------------------------------------------------------------------------------
+
+
+def rate_bars(groups: Sequence[str], hits: Sequence[int], bases: Sequence[int]) -> go.Figure:
+    """A rate per group (e.g. 入选率 per category), each bar in its group's colour and
+    labelled with the counts behind it: 「12.5%（5/40）」."""
+    rates = [h / b if b else None for h, b in zip(hits, bases, strict=True)]
+    fig = _figure(height=300, showlegend=False)
+    fig.add_trace(
+        go.Bar(
+            x=list(groups),
+            y=rates,
+            marker={"color": [theme.colour(g) for g in groups]},
+            text=[f"{fmt.pct(r)}（{h}/{b}）" for r, h, b in zip(rates, hits, bases, strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}：%{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title="入选率", **_axis_format("rate"))
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def group_heatmap(cells: pl.DataFrame, measure: Measure) -> go.Figure:
+    """Provinces (rows, in the order given) × groups (columns): the full grid of `cells`
+    (province, group, submissions, selected, selection_rate), coloured and labelled by the
+    measure; the hover gives the counts behind every cell."""
+    groups = list(dict.fromkeys(cells["group"].to_list()))
+    provinces = list(dict.fromkeys(cells["province"].to_list()))
+    width = len(groups)
+
+    def grid(values: list) -> list[list]:
+        return [values[i : i + width] for i in range(0, len(values), width)]
+
+    values = cells[measure.key].to_list()
+    hover = [
+        f"{r['province']} · {r['group']}<br>申报 {r['submissions']:,} 个 · 入选 {r['selected']:,} 个"
+        f"（入选率 {fmt.pct(r['selection_rate'])}）"
+        for r in cells.iter_rows(named=True)
+    ]
+    fig = _figure(height=max(320, 22 * len(provinces) + 80))
+    fig.add_trace(
+        go.Heatmap(
+            z=grid(values),
+            x=groups,
+            y=provinces,
+            text=grid(_texts(values, measure.kind)),
+            texttemplate="%{text}",
+            customdata=grid(hover),
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale=theme.SEQUENTIAL,
+            zmin=0,
+            xgap=2,
+            ygap=2,
+            colorbar={
+                "title": {"text": measure.label},
+                "thickness": 14,
+                **_axis_format(measure.kind),
+            },
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(side="top", type="category")
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return fig
+
+
+def mix_bars(mix: pl.DataFrame, values: Sequence[str], title: str) -> go.Figure:
+    """100% stacked bars: for each group (rows of `mix`: group, value, submissions, share),
+    how its submissions split over the values (e.g. 中央/省级/地市级/县级), in their colours."""
+    groups = list(dict.fromkeys(mix["group"].to_list()))
+    fig = _figure(height=60 + 46 * len(groups), barmode="stack")
+    for value in values:
+        part = mix.filter(pl.col("value") == value)
+        if part.is_empty():
+            continue
+        lookup = {r["group"]: r for r in part.iter_rows(named=True)}
+        rows = [lookup.get(g) for g in groups]
+        fig.add_trace(
+            go.Bar(
+                name=value,
+                y=groups,
+                x=[r["share"] if r else 0 for r in rows],
+                orientation="h",
+                marker={"color": theme.colour(value)},
+                text=[fmt.pct(r["share"]) if r and r["share"] >= 0.06 else "" for r in rows],
+                textposition="inside",
+                customdata=[r["submissions"] if r else 0 for r in rows],
+                hovertemplate=f"%{{y}} · {value}：%{{customdata:,}} 个（%{{x:.1%}}）<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title=title, tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(autorange="reversed", type="category")
+    return fig
+
+
+# 评分分析 ------------------------------------------------------------------------------------
+
+
+def stage_boxes(stats: pl.DataFrame) -> go.Figure:
+    """Box plots of per-submission mean scores, one per group × stage, from quartiles
+    computed in SQL (group, stage, n, min_score, q1, median, q3, max_score, mean_score,
+    cutoff); each group's cut-off of the selected is a red mark on its 终评 box."""
+    fig = _figure(height=80 + 34 * stats.height, showlegend=True)
+    shown: set[str] = set()
+    # One trace per box: Plotly reads precomputed quartiles on a two-level axis one box a trace.
+    # The second level is the bare stage name, so every group lists its stages in one order.
+    for row in stats.iter_rows(named=True):
+        stage = row["stage"]
+        colour = theme.STAGE_COLOURS.get(stage, theme.MUTED)
+        fig.add_trace(
+            go.Box(
+                name=stage,
+                legendgroup=stage,
+                showlegend=stage not in shown,
+                y=[[row["group"]], [stage]],
+                q1=[row["q1"]],
+                median=[row["median"]],
+                q3=[row["q3"]],
+                lowerfence=[row["min_score"]],
+                upperfence=[row["max_score"]],
+                mean=[row["mean_score"]],
+                orientation="h",
+                marker={"color": colour},
+                line={"color": colour},
+                fillcolor=colour,
+                opacity=0.85,
+            )
+        )
+        shown.add(stage)
+    cut = stats.filter(pl.col("stage") == "终评", pl.col("cutoff").is_not_null())
+    if not cut.is_empty():
+        fig.add_trace(
+            go.Scatter(
+                name="入选线",
+                x=cut["cutoff"].to_list(),
+                y=[cut["group"].to_list(), ["终评"] * cut.height],
+                mode="markers",
+                marker={
+                    "symbol": "line-ns",
+                    "size": 26,
+                    "line": {"width": 3, "color": theme.HIGHLIGHT},
+                },
+                hovertemplate="%{y}<br>入选线：%{x:.1f} 分<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title="每个案例的专家平均分（分）", tickformat=".0f")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def expert_scatter(experts: pl.DataFrame, names: Sequence[str]) -> go.Figure:
+    """Each expert as a dot: compared scores across, mean deviation from peers up; 偏严 and
+    偏宽 in colour, the rest grey, a zero line for 「与同组专家一致」."""
+    fig = _figure(height=380, showlegend=True)
+    colours = {
+        "偏严": "#2b6cb0",
+        "偏宽": theme.HIGHLIGHT,
+        "正常": theme.MUTED,
+        "评分过少": "#e2e8f0",
+    }
+    shown = experts.with_columns(pl.Series("name", list(names)))
+    for verdict, colour in colours.items():
+        rows = shown.filter(pl.col("verdict") == verdict)
+        if rows.is_empty():
+            continue
+        fig.add_trace(
+            go.Scatter(
+                name=verdict,
+                x=rows["compared"].to_list(),
+                y=rows["mean_deviation"].to_list(),
+                mode="markers",
+                marker={"color": colour, "size": 9, "line": {"color": "#4a5568", "width": 0.5}},
+                customdata=rows.select("name", "stage", "mean_score").rows(),
+                hovertemplate=(
+                    "%{customdata[0]}（%{customdata[1]}）<br>评分 %{x} 次<br>"
+                    "平均偏差 %{y:+.1f} 分<br>平均给分 %{customdata[2]:.1f} 分<extra></extra>"
+                ),
+            )
+        )
+    fig.add_hline(y=0, line={"color": "#4a5568", "width": 1})
+    fig.update_xaxes(title="与同组专家共同评分的次数", tickformat=",d")
+    fig.update_yaxes(title="与同组专家的平均偏差（分）", tickformat="+.0f", zeroline=False)
+    return fig
+
+
+def rank_slopes(moves: pl.DataFrame) -> go.Figure:
+    """How the finalists' ranks move from 初评 through 复评 to 终评 (1 at the top), one line
+    per case; the selected in red. Two traces (lines broken by gaps), not one per case."""
+    stages = ["初评", "复评", "终评"]
+    fig = _figure(height=max(360, 16 * moves.height + 80), showlegend=True)
+    for label, chosen in (("未入选", False), ("入选", True)):
+        rows = moves.filter(pl.col("is_selected") == chosen)
+        xs: list[str | None] = []
+        ys: list[int | None] = []
+        hover: list[str | None] = []
+        for r in rows.iter_rows(named=True):
+            ranks = (r["first_rank"], r["second_rank"], r["final_rank"])
+            name = f"{r['title']}（{r['unit_name']}）"
+            xs += [*stages, None]
+            ys += [*ranks, None]
+            hover += [f"{name}<br>{s}第 {k} 名" for s, k in zip(stages, ranks, strict=True)]
+            hover.append(None)
+        if not xs:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                name=label,
+                x=xs,
+                y=ys,
+                mode="lines+markers",
+                line={"color": theme.SELECTED_COLOURS[label], "width": 2 if chosen else 1},
+                marker={"size": 6},
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+                connectgaps=False,
+            )
+        )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=stages)
+    fig.update_yaxes(title="组内名次", autorange="reversed", tickformat=",d")
+    return fig
+
+
+# 年度趋势 ------------------------------------------------------------------------------------
+
+
+def trend_lines(
+    rows: pl.DataFrame,
+    value: str,
+    kind: str,
+    colours: dict[str, str],
+    years: Sequence[int],
+    y_title: str,
+) -> go.Figure:
+    """One line per member (rows: year, member, `value`) across the years, never one line
+    across the change of scheme: each member's years before 2024 and from 2024 are separate
+    segments, joined only by a faint dotted connector (a count compares across as a count)
+    when the member exists on both sides (a region, a province, a level — not a track or a
+    category). The change is marked by the dashed line of mark_scheme_change."""
+    labels = [str(y) for y in years]
+    fig = _figure(height=400, showlegend=True)
+    for member in dict.fromkeys(rows["member"].to_list()):
+        own = rows.filter(pl.col("member") == member).sort("year")
+        colour = colours.get(member, theme.colour(member))
+        before = own.filter(pl.col("year") < SCHEME_CHANGE_YEAR)
+        after = own.filter(pl.col("year") >= SCHEME_CHANGE_YEAR)
+        for part, show in ((before, True), (after, before.is_empty())):
+            if part.is_empty():
+                continue
+            fig.add_trace(_trend_segment(part, member, value, kind, colour, show))
+        if not before.is_empty() and not after.is_empty():
+            fig.add_trace(
+                go.Scatter(
+                    x=[str(SCHEME_CHANGE_YEAR - 1), str(SCHEME_CHANGE_YEAR)],
+                    y=[before[value][-1], after[value][0]],
+                    mode="lines",
+                    line={"color": colour, "width": 1, "dash": "dot"},
+                    opacity=0.6,
+                    legendgroup=member,
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
+    fig.update_yaxes(title=y_title, rangemode="tozero", **_axis_format(kind))
+    fig.update_layout(legend={"orientation": "h", "y": -0.1, "yanchor": "top"})
+    return mark_scheme_change(fig, years)
+
+
+def _trend_segment(
+    part: pl.DataFrame, member: str, value: str, kind: str, colour: str, show: bool
+) -> go.Scatter:
+    values = part[value].to_list()
+    return go.Scatter(
+        name=member,
+        x=[str(y) for y in part["year"]],
+        y=values,
+        mode="lines+markers",
+        line={"color": colour, "width": 2},
+        marker={"size": 7},
+        legendgroup=member,
+        showlegend=show,
+        text=_texts(values, kind),
+        hovertemplate=f"{member} · %{{x}}年：%{{text}}<extra></extra>",
+    )
+
+
+def criterion_bars(criteria: Sequence[str], series: dict[str, Sequence[float | None]]) -> go.Figure:
+    """Each criterion's mean as a share of its maximum, 入选 beside 未入选."""
+    fig = grouped_bars(criteria, series, theme.SELECTED_COLOURS, "rate")
+    fig.update_yaxes(title="平均得分占该项满分的比例")
+    return fig

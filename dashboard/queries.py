@@ -213,3 +213,94 @@ def row_flags(provinces: list[str]) -> pl.DataFrame:
 def corrections() -> pl.DataFrame:
     """Corrections the loader made without asking, with the rule that made them."""
     return run("corrections")
+
+
+# 类别结构, 评分分析, 年度趋势, 案例检索 -----------------------------------------------------
+
+
+def province_group(f: Filters) -> pl.DataFrame:
+    """For the chosen year: one row per province in scope × group (申报类别 from 2024,
+    申报类型 before), zero-filled, official order: submissions, selected, selection rate."""
+    return run("province_group", year=f.year, **f.params())
+
+
+def group_units(f: Filters) -> pl.DataFrame:
+    """For the chosen year: per group, the mix of unit levels and of unit types (counts,
+    selected, share of the group's submissions)."""
+    return run("group_units", year=f.year, **f.params())
+
+
+def score_distribution(f: Filters) -> pl.DataFrame:
+    """For the chosen year: per group × stage, the distribution of per-submission mean
+    scores (quartiles, mean) and the group's cut-off (lowest 终评 mean of the selected)."""
+    return run("score_distribution", year=f.year, **f.params())
+
+
+def criterion_profile(f: Filters, stage: str) -> pl.DataFrame:
+    """For the chosen year and stage: each criterion's mean as a share of its maximum, for
+    the selected and the others, over all groups (全部) and per group."""
+    return run("criterion_profile", year=f.year, stage=stage, **f.params())
+
+
+def rubric(year: int) -> pl.DataFrame:
+    """The year's rubric as configured (ref.rubric): criterion, maximum, weight. Assumed."""
+    return run("rubric", year=year)
+
+
+# An expert is 偏严/偏宽 when the mean deviation from peers is both unusual among the stage's
+# experts and larger than chance; fewer compared scores than this are not judged.
+EXPERT_MIN_Z, EXPERT_MIN_T, EXPERT_MIN_SCORES = 2.5, 2.58, 5
+
+
+def expert_consistency(year: int) -> pl.DataFrame:
+    """One row per expert × stage of the year: scores given, mean and spread, mean deviation
+    from the peers on the same submissions, and a verdict (偏严/偏宽/正常/评分过少). Expert
+    identities come only from this query (issue 5 withholds them by role)."""
+    return run(
+        "expert_consistency",
+        year=year,
+        min_z=EXPERT_MIN_Z,
+        min_t=EXPERT_MIN_T,
+        min_scores=EXPERT_MIN_SCORES,
+    )
+
+
+def rank_moves(f: Filters, group: str) -> pl.DataFrame:
+    """The finalists of the chosen year in one group: their rank among the group's finalists
+    (nationwide) at 初评, 复评 and 终评, the 终评 mean and whether selected."""
+    return run("rank_moves", year=f.year, group=group, **f.params())
+
+
+def trend(f: Filters, dimension: str, order: list[str]) -> pl.DataFrame:
+    """Every year × member of a dimension (region | province | group | level), zero-filled
+    (a track only in track years, a category only from 2024): counts, selection rate,
+    share of the year's total and last year's values."""
+    return run("trend", dimension=dimension, order=order, **f.params())
+
+
+def case_search(
+    f: Filters,
+    *,
+    all_years: bool,
+    keywords: list[str],
+    selected: bool | None,
+    stages: list[str],
+    provinces: list[str],
+) -> pl.DataFrame:
+    """Cases matching every keyword (title or unit, case-insensitive), under the global
+    filters (all years, or the chosen one) and the page's own: 入选 or not, furthest stage
+    ('未评审' = never scored), provinces."""
+    return run(
+        "case_search",
+        year=None if all_years else f.year,
+        keywords=[k.lower() for k in keywords],
+        selected=selected,
+        stages=stages,
+        provinces=provinces,
+        **f.params(),
+    )
+
+
+def case_scores(submission_id: str) -> pl.DataFrame:
+    """One case's scores per stage: mean, lowest, highest, experts, criterion means, rank."""
+    return run("case_scores", submission_id=submission_id)

@@ -37,6 +37,27 @@ LEVEL_COLOURS = {
     "地市级": "#38a169",
     "县级": "#d69e2e",
 }
+UNIT_TYPE_COLOURS = {
+    "广播电视台": "#2c5282",
+    "融媒体中心": "#dd6b20",
+    "广电网络公司": "#319795",
+    "企业": "#6b46c1",
+    "其他": "#718096",
+}
+STAGE_COLOURS = {"初评": "#90cdf4", "复评": "#4299e1", "终评": "#2c5282"}
+# 入选 and the rest, wherever the two are set side by side.
+SELECTED_COLOURS = {"入选": "#c53030", "未入选": "#a0aec0"}
+# Series with no colour of their own (provinces on 年度趋势): eight distinct hues.
+SERIES_COLOURS = (
+    "#2b6cb0",
+    "#dd6b20",
+    "#38a169",
+    "#c53030",
+    "#6b46c1",
+    "#b7791f",
+    "#319795",
+    "#d53f8c",
+)
 # Comparison series on 地区对比: the chosen province, its region group, the nation.
 SCOPE_COLOURS = {"本省": "#c53030", "区域": "#d69e2e", "全国": "#4a5568"}
 FUNNEL_COLOUR = "#2b6cb0"
@@ -47,11 +68,17 @@ OUT_OF_SCOPE = "#f7fafc"
 SEQUENTIAL = "Blues"
 SCHEME_CHANGE_COLOUR = "#718096"
 
-COLOURS = {**CATEGORY_COLOURS, **TRACK_COLOURS, **REGION_COLOURS, **LEVEL_COLOURS}
+COLOURS = {
+    **CATEGORY_COLOURS,
+    **TRACK_COLOURS,
+    **REGION_COLOURS,
+    **LEVEL_COLOURS,
+    **UNIT_TYPE_COLOURS,
+}
 
 
 def colour(name: str | None) -> str:
-    """The colour of a category, track, region or level; grey for anything else."""
+    """The colour of a category, track, region, level or unit type; grey for anything else."""
     return COLOURS.get(name or "", MUTED)
 
 

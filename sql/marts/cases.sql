@@ -1,5 +1,6 @@
 -- Grain: one row per submission: what a case list shows (unit, title, how far it went) with
--- its mean score at each stage, and the province's official order for sorting.
+-- its mean score at each stage, the province's official order for sorting, and where its
+-- province came from (the file, or inferred from the unit's name; needs_review when unsure).
 with submissions as (
     select * from core.submissions
 ),
@@ -41,7 +42,10 @@ final as (
         submissions.furthest_stage,
         submissions.is_selected,
         submissions.source,
+        submissions.is_from_published_list,
+        submissions.province_source,
         submissions.needs_review,
+        submissions.review_note,
         stage_scores.first_score,
         stage_scores.second_score,
         stage_scores.final_score

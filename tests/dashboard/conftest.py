@@ -12,6 +12,9 @@ from page_reading import APP, PAGES
 from streamlit.testing.v1 import AppTest
 
 from etl.config import DB_ENV_VAR
+from etl.load import load
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "load"
 
 
 @pytest.fixture(autouse=True)
@@ -54,3 +57,27 @@ def sql(warehouse: Path) -> Callable[..., object]:
             return con.execute(query, params or []).fetchall()[0][0]
 
     return _one
+
+
+@pytest.fixture(scope="session")
+def published_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse of one published list (2019) alone: no submission or score file, and two
+    units whose province could not be inferred."""
+    target = tmp_path_factory.mktemp("published") / "warehouse.duckdb"
+    load([FIXTURES / "published_2019.csv"], target, progress=False)
+    return target
+
+
+@pytest.fixture
+def open_published(published_db: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """open_page on the published-list warehouse."""
+    monkeypatch.setenv(DB_ENV_VAR, str(published_db))
+
+    def _open(title: str, **params: str | list[str]) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.switch_page(PAGES[title])
+        return at.run()
+
+    return _open

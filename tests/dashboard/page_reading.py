@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -38,3 +39,8 @@ def metric(at: AppTest, label: str) -> str:
 def table(at: AppTest, first_header: str) -> pd.DataFrame:
     """The first table whose first column has that header, as a pandas frame."""
     return next(d.value for d in at.dataframe if d.value.columns[0] == first_header)
+
+
+def figures(at: AppTest) -> list[dict]:
+    """Every Plotly chart on the page, as the figure JSON the browser receives."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]

@@ -1,0 +1,68 @@
+-- Grain: one row per year × stage × expert: how many scores the expert gave, their level and
+-- spread, and how far the expert sits from the peers who scored the same submissions at the
+-- same stage (deviation = the expert's total minus the mean total of the other experts on that
+-- submission). robust_z places the expert's mean deviation among all experts of the year and
+-- stage (median and MAD, so one extreme expert cannot hide another); t_value says whether the
+-- mean deviation is larger than chance, given how many scores it rests on. Expert identities
+-- live here and in core.scores only, so the access policy can withhold them in one place.
+with scores as (
+    select * from core.scores
+),
+
+with_peers as (
+    select
+        year,
+        stage,
+        stage_order,
+        expert_id,
+        expert_province,
+        submission_id,
+        total_score,
+        (sum(total_score) over per_case - total_score)
+        / nullif(count(*) over per_case - 1, 0) as peer_mean
+    from scores
+    window per_case as (partition by submission_id, stage)
+),
+
+per_expert as (
+    select
+        year,
+        stage,
+        any_value(stage_order) as stage_order,
+        expert_id,
+        any_value(expert_province) as expert_province,
+        count(*) as scores,
+        count(peer_mean) as compared,
+        avg(total_score) as mean_score,
+        stddev_samp(total_score) as sd_score,
+        avg(total_score - peer_mean) as mean_deviation,
+        stddev_samp(total_score - peer_mean) as sd_deviation,
+        avg(abs(total_score - peer_mean)) as mean_abs_deviation
+    from with_peers
+    group by year, stage, expert_id
+),
+
+panel as (
+    select
+        year,
+        stage,
+        count(*) as panel_experts,
+        median(mean_deviation) as panel_median_deviation,
+        mad(mean_deviation) as panel_mad_deviation
+    from per_expert
+    group by all
+),
+
+final as (
+    select
+        per_expert.*,
+        panel.panel_experts,
+        (per_expert.mean_deviation - panel.panel_median_deviation)
+        / nullif(1.4826 * panel.panel_mad_deviation, 0) as robust_z,
+        per_expert.mean_deviation
+        / nullif(per_expert.sd_deviation / sqrt(per_expert.compared), 0) as t_value
+    from per_expert
+    inner join panel using (year, stage)
+)
+
+select * from final

@@ -1,0 +1,34 @@
+-- One row per submission matching a search, newest year first, then official province order:
+-- every keyword of $keywords (lower case) appears in the title or the unit's name, under the
+-- global filters ($year null = every year), 入选 or not ($selected null = both), the furthest
+-- stages in $stages ('未评审' = never scored) and the provinces in $provinces (empty = all).
+with cases as (
+    select * from mart.cases
+),
+
+final as (
+    select *
+    from cases
+    where ($year::integer is null or year = $year::integer)
+        and (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
+        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
+        and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
+        and ($include_central or province is distinct from '中央单位')
+        and ($selected::boolean is null or is_selected = $selected::boolean)
+        and (
+            len($stages::varchar[]) = 0
+            or list_contains($stages::varchar[], coalesce(furthest_stage, '未评审'))
+        )
+        and (len($provinces::varchar[]) = 0 or list_contains($provinces::varchar[], province))
+        and len(list_filter(
+            $keywords::varchar[],
+            lambda k: not (
+                contains(lower(coalesce(title, '')), k)
+                or contains(lower(coalesce(unit_name, '')), k)
+            )
+        )) = 0
+)
+
+select * from final
+order by year desc, province_order nulls last, submission_id

@@ -1,0 +1,70 @@
+-- One row per finalist (a submission scored at 终评) of one year and group, under the global
+-- filters: its rank among all the group's finalists (nationwide) at 初评, 复评 and 终评, so a
+-- move is a reordering of the same cases, its 终评 mean, and whether it was selected.
+with scores as (
+    select *
+    from mart.submission_scores
+    where year = $year
+        and score_group = $group
+),
+
+finalists as (
+    select submission_id
+    from scores
+    where stage = '终评'
+),
+
+ranked as (
+    select
+        scores.*,
+        rank() over (partition by stage order by mean_score desc) as rank_among_finalists
+    from scores
+    inner join finalists using (submission_id)
+),
+
+shown as (
+    select *
+    from ranked
+    where (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
+        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
+        and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
+        and ($include_central or province is distinct from '中央单位')
+),
+
+cases as (
+    select submission_id, title, unit_name, province
+    from mart.cases
+    where year = $year
+),
+
+moves as (
+    select
+        submission_id,
+        any_value(is_selected) as is_selected,
+        any_value(rank_among_finalists) filter (where stage = '初评') as first_rank,
+        any_value(rank_among_finalists) filter (where stage = '复评') as second_rank,
+        any_value(rank_among_finalists) filter (where stage = '终评') as final_rank,
+        any_value(mean_score) filter (where stage = '终评') as final_score
+    from shown
+    group by submission_id
+),
+
+final as (
+    select
+        moves.final_rank,
+        cases.title,
+        cases.unit_name,
+        cases.province,
+        moves.first_rank,
+        moves.second_rank,
+        moves.first_rank - moves.final_rank as rank_change,
+        moves.final_score,
+        moves.is_selected,
+        moves.submission_id
+    from moves
+    inner join cases using (submission_id)
+)
+
+select * from final
+order by final_rank, submission_id

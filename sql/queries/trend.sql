@@ -1,0 +1,100 @@
+-- One row per year × member of one dimension ($dimension: region | province | group | level),
+-- every year with data, under the global filters (zero-filled; a 申报类型 only in the years of
+-- the three tracks, a 申报类别 only from 2024): submissions, selected, reached 终评, the
+-- selection rate, the member's share of the year's total, and last year's values for the
+-- year-on-year change. $order lists the members in display order (official province order…).
+with facts as (
+    select *
+    from mart.submission_facts
+    where (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
+        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
+        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
+        and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
+        and ($include_central or province is distinct from '中央单位')
+),
+
+years as (
+    select summary.year, if(len(programme.categories) > 0, programme.categories, programme.tracks)
+        as scheme_groups
+    from mart.year_summary as summary
+    inner join ref.programme_years as programme using (year)
+),
+
+membered as (
+    select
+        year,
+        case $dimension::varchar
+            when 'region' then coalesce(region, '待确认')
+            when 'province' then coalesce(province, '待确认')
+            when 'group' then coalesce(category, track)
+            when 'level' then coalesce(unit_level, '未标注')
+        end as member,
+        submissions,
+        selected,
+        reached_final
+    from facts
+),
+
+summed as (
+    select
+        year,
+        member,
+        sum(submissions)::bigint as submissions,
+        sum(selected)::bigint as selected,
+        sum(reached_final)::bigint as reached_final
+    from membered
+    group by all
+),
+
+grid as (
+    select years.year, members.member
+    from years
+    cross join (select distinct member from membered) as members
+    where $dimension::varchar <> 'group' or list_contains(years.scheme_groups, members.member)
+),
+
+totals as (
+    select
+        year,
+        sum(submissions) as all_submissions,
+        sum(selected) as all_selected,
+        sum(reached_final) as all_reached_final
+    from facts
+    group by year
+),
+
+filled as (
+    select
+        grid.year,
+        grid.member,
+        coalesce(list_position($order::varchar[], grid.member), 999) as member_order,
+        coalesce(summed.submissions, 0) as submissions,
+        coalesce(summed.selected, 0) as selected,
+        coalesce(summed.reached_final, 0) as reached_final,
+        summed.selected / nullif(summed.submissions, 0) as selection_rate,
+        coalesce(summed.submissions, 0) / nullif(totals.all_submissions, 0) as share_submissions,
+        coalesce(summed.selected, 0) / nullif(totals.all_selected, 0) as share_selected,
+        coalesce(summed.reached_final, 0) / nullif(totals.all_reached_final, 0)
+            as share_reached_final
+    from grid
+    left join summed using (year, member)
+    left join totals using (year)
+),
+
+final as (
+    select
+        *,
+        if(lag(year) over by_member = year - 1, lag(submissions) over by_member, null)
+            as prev_submissions,
+        if(lag(year) over by_member = year - 1, lag(selected) over by_member, null)
+            as prev_selected,
+        if(lag(year) over by_member = year - 1, lag(reached_final) over by_member, null)
+            as prev_reached_final,
+        if(lag(year) over by_member = year - 1, lag(selection_rate) over by_member, null)
+            as prev_selection_rate
+    from filled
+    window by_member as (partition by member order by year)
+)
+
+select * from final
+order by member_order, member, year
