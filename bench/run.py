@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+from pathlib import Path
 from datetime import datetime
 
 from bench import dashboard_bench, serve_bench
@@ -22,6 +23,7 @@ def main() -> None:
     parser.add_argument("--scales", default="1,10,100")
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--out", default=str(RESULTS), help="where to write the markdown")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     etl = []
@@ -62,7 +64,7 @@ def main() -> None:
         *serve_bench.table(served),
         "",
     ]
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def header_key(text: str) -> str:
     return key.lower()
 
 
+@cache
 def header_index(spec: ExportSpec) -> dict[str, str]:
     """header_key -> field, for every accepted name of every column of the spec."""
     return {header_key(name): col.field for col in spec.columns for name in col.names()}

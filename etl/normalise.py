@@ -57,86 +57,83 @@ class Normalised:
 
 def normalise(raw: RawTable) -> Normalised:
     """Clean and type every recognised column of one file."""
-    cleaned, fixes = _clean_text(raw.frame)
-    typed = [pl.col(ROW)]
+    columns, fixes = [raw.frame.get_column(ROW)], []
     for col in raw.spec.columns:
-        if col.field in cleaned.columns:
-            typed.append(_typed(col.field, col.kind).alias(col.field))
-    frame = cleaned.select(typed)
-    fixes.extend(_semantic_fixes(cleaned, raw.spec))
+        if col.field in raw.frame.columns:
+            typed, logged = _column(raw.frame.select(ROW, col.field), col.field, col.kind)
+            columns.append(typed)
+            fixes.extend(logged)
+    frame = pl.DataFrame(columns)
     fixes_frame = pl.concat(fixes, how="vertical") if fixes else pl.DataFrame(schema=FIX_SCHEMA)
     return Normalised(raw, frame, fixes_frame)
 
 
-def _clean_text(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-    """NFKC (full-width → half-width) and whitespace, logging each cell that changed."""
-    fields = [c for c in frame.columns if c != ROW]
-    nfkc = {f: pl.col(f).str.normalize("NFKC") for f in fields}
-    spaced = {
-        f: nfkc[f]
+def _column(cells: pl.DataFrame, field: str, kind: str) -> tuple[pl.Series, list[pl.DataFrame]]:
+    """One column typed, and its corrections logged.
+
+    The work is done once per distinct value, then joined back: exports repeat the same
+    stages, provinces, dates and scores on every row, so this is many times cheaper than
+    normalising every cell of a million-row score file.
+    """
+    lookup = _lookup(cells.get_column(field).unique(), field, kind)
+    rows = cells.join(lookup, on=field, how="left", nulls_equal=True, maintain_order="left")
+    fixes = [
+        _log(rows, field, "nfkc", "fix.fullwidth", before=field),
+        _log(rows, field, "clean", "fix.whitespace", before="nfkc"),
+    ]
+    if "semantic" in rows.columns:
+        rule = {"province": "fix.province_alias", "bool": "fix.bool_text"}.get(kind, "fix.synonym")
+        fixes.append(_log(rows, field, "semantic", rule, before="clean"))
+    return rows.get_column("typed").alias(field), [f for f in fixes if f.height]
+
+
+def _lookup(values: pl.Series, field: str, kind: str) -> pl.DataFrame:
+    """Per distinct raw value: after NFKC, after whitespace, typed, and its canonical text."""
+    nfkc = pl.col(field).str.normalize("NFKC")
+    clean = (
+        pl.col("nfkc")
         .str.strip_chars()
         .str.replace_all(r"(\p{Han})\s+", "$1")
         .str.replace_all(r"\s+(\p{Han})", "$1")
         .str.replace_all(r"\s{2,}", " ")
-        for f in fields
-    }
-    staged = frame.with_columns(
-        *[nfkc[f].alias(f"{f}__nfkc") for f in fields],
-        *[spaced[f].alias(f"{f}__clean") for f in fields],
     )
-    fixes = []
-    for f in fields:
-        fixes.append(_log(staged, f, f, f"{f}__nfkc", "fix.fullwidth"))
-        fixes.append(_log(staged, f, f"{f}__nfkc", f"{f}__clean", "fix.whitespace"))
-    cleaned = staged.select(
-        ROW, *[pl.col(f"{f}__clean").replace("", None).alias(f) for f in fields]
-    )
-    return cleaned, [f for f in fixes if f.height]
+    table = values.to_frame().with_columns(nfkc.alias("nfkc"))
+    table = table.with_columns(clean.replace("", None).alias("clean"))
+    if kind == "datetime":
+        table = _typed_datetimes(table)
+    else:
+        table = table.with_columns(_typed("clean", kind, field).alias("typed"))
+    if kind in ("province", "bool") or field in _ENUM_SYNONYMS:
+        table = table.with_columns(_canonical_text(kind).alias("semantic"))
+    return table
 
 
-def _log(frame: pl.DataFrame, field: str, before: str, after: str, rule_id: str) -> pl.DataFrame:
-    changed = frame.filter(pl.col(before) != pl.col(after))
+def _canonical_text(kind: str) -> pl.Expr:
+    """How the typed value is written canonically (true → 是), for the correction log."""
+    if kind == "bool":
+        return pl.when(pl.col("typed")).then(pl.lit("是")).when(~pl.col("typed")).then(pl.lit("否"))
+    return pl.col("typed").cast(pl.String)
+
+
+def _log(rows: pl.DataFrame, field: str, after: str, rule_id: str, before: str) -> pl.DataFrame:
+    """The cells whose text changed from `before` to `after` (both present)."""
+    changed = rows.filter(
+        pl.col(after).is_not_null()
+        & pl.col(before).is_not_null()
+        & (pl.col(before) != pl.col(after))
+    )
     return changed.select(
         pl.col(ROW),
         pl.lit(field).alias("field"),
-        pl.col(field).alias("before"),
+        pl.col(before).alias("before"),
         pl.col(after).alias("after"),
         pl.lit(rule_id).alias("rule_id"),
     )
 
 
-def _semantic_fixes(cleaned: pl.DataFrame, spec: ExportSpec) -> list[pl.DataFrame]:
-    """Province aliases, yes/no words and level synonyms that were mapped to the canonical form."""
-    fixes = []
-    for col in spec.columns:
-        if col.field not in cleaned.columns:
-            continue
-        if col.kind in ("province", "bool") or col.field in _ENUM_SYNONYMS:
-            after = _typed(col.field, col.kind).cast(pl.String)
-            rule = {"province": "fix.province_alias", "bool": "fix.bool_text"}.get(col.kind)
-            staged = cleaned.with_columns(after.alias("__after"))
-            if col.kind == "bool":
-                staged = staged.with_columns(
-                    pl.when(pl.col("__after") == "true")
-                    .then(pl.lit("是"))
-                    .when(pl.col("__after") == "false")
-                    .then(pl.lit("否"))
-                    .alias("__after")
-                )
-            log = _log(
-                staged.filter(pl.col("__after").is_not_null()),
-                col.field,
-                col.field,
-                "__after",
-                rule or "fix.synonym",
-            )
-            if log.height:
-                fixes.append(log)
-    return fixes
-
-
-def _typed(field: str, kind: str) -> pl.Expr:
-    text = pl.col(field)
+def _typed(column: str, kind: str, field: str) -> pl.Expr:
+    """The typed value of a cleaned text column; null where the text cannot be read."""
+    text = pl.col(column)
     if kind == "int":
         return _number(text).round(0).cast(pl.Int64, strict=False)
     if kind == "score":
@@ -166,6 +163,20 @@ def _number(text: pl.Expr) -> pl.Expr:
     """4,500 / 4500字 / ４５００ (already NFKC) / 4500.0 → a number; anything else → null."""
     digits = text.str.replace_all(r"[,，\s]", "").str.replace(r"(字|分)$", "")
     return digits.cast(pl.Float64, strict=False)
+
+
+def _typed_datetimes(table: pl.DataFrame) -> pl.DataFrame:
+    """ISO timestamps first; only the values that are not ISO try the other formats.
+
+    Trying every format on every value costs ~15 parses each; platform exports are ISO.
+    """
+    iso = pl.col("clean").str.strptime(pl.Datetime("us"), _DATETIME_FORMATS[1], strict=False)
+    table = table.with_columns(iso.alias("typed"))
+    other = table.filter(pl.col("typed").is_null() & pl.col("clean").is_not_null())
+    if other.is_empty():
+        return table
+    parsed = other.select("clean", _datetime(pl.col("clean")).alias("typed"))
+    return table.update(parsed, on="clean")
 
 
 def _datetime(text: pl.Expr) -> pl.Expr:
