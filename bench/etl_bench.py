@@ -56,7 +56,27 @@ def bench_scale(scale: int) -> dict[str, object]:
     bare = measure(
         ["-m", "etl", "--quiet", "--db", str(dbs / "nogate.duckdb"), "load", "--no-gate", *files]
     )
-    result = {"scale": scale, "rows": rows, "floor": floor, "gate": gated, "nogate": bare}
+    checked = measure(
+        [
+            "-m",
+            "etl",
+            "--quiet",
+            "--db",
+            str(dbs / "nogate.duckdb"),
+            "check",
+            *files,
+            "--report",
+            str(dbs / "问题行.xlsx"),
+        ]
+    )
+    result = {
+        "scale": scale,
+        "rows": rows,
+        "floor": floor,
+        "gate": gated,
+        "nogate": bare,
+        "check": checked,
+    }
     if scale == 1:
         result["demo"] = measure(["-m", "etl", "--quiet", "--db", str(dbs / "demo.duckdb"), "demo"])
     return result
@@ -64,8 +84,8 @@ def bench_scale(scale: int) -> dict[str, object]:
 
 def table(results: list[dict[str, object]]) -> list[str]:
     lines = [
-        "| scale | rows read | DuckDB read_csv (floor) | load, no gate | ratio | load, with gate | ratio | rows/s (gate) | peak RSS load (MB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| scale | rows read | DuckDB read_csv (floor) | load, no gate | ratio | load, with gate | ratio | rows/s (gate) | `check` alone | check ÷ load without gate | peak RSS load (MB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         floor, gate, bare = r["floor"], r["gate"], r["nogate"]
@@ -74,6 +94,7 @@ def table(results: list[dict[str, object]]) -> list[str]:
             f"| {r['scale']} | {r['rows']:,} | {floor.seconds:.2f} s | {bare.seconds:.2f} s | "
             f"{bare.seconds / floor.seconds:.1f}× | {gate.seconds:.2f} s | "
             f"{gate.seconds / floor.seconds:.1f}× | {r['rows'] / gate.seconds:,.0f} | "
+            f"{r['check'].seconds:.2f} s | {r['check'].seconds / bare.seconds:.1f}× | "
             f"{gate.peak_rss_mb:,.0f} |"
         )
     demo = next((r["demo"] for r in results if "demo" in r), None)
