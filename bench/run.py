@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 import platform
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 
 from bench import dashboard_bench, serve_bench
 from bench.common import RESULTS
