@@ -233,14 +233,16 @@ def _tally(f: FileResult, report: CheckReport) -> None:
 
 
 def _known(target: Path) -> Known:
+    """What the warehouse already holds that rules across files need (see Known)."""
     if not target.exists():
         return Known()
     with duckdb.connect(str(target), read_only=True) as con:
-        frame = con.sql(
-            "select submission_id, year, province, track, category, is_recommended "
-            "from core.submissions where source = '申报表'"
+        submissions = con.sql(
+            "select submission_id, year, province, track, category, is_recommended, "
+            "unit_name, submitted_at from core.submissions where source = '申报表'"
         ).pl()
-    return Known(submissions=frame)
+        stages = con.sql("select distinct submission_id, stage from core.scores").pl()
+    return Known(submissions=submissions, stages=stages)
 
 
 def _loaded_file_ids(target: Path) -> set[str]:
