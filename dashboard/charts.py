@@ -420,7 +420,8 @@ def group_heatmap(cells: pl.DataFrame, measure: Measure) -> go.Figure:
 
     values = cells[measure.key].to_list()
     hover = [
-        f"{r['province']} · {r['group']}<br>申报 {r['submissions']:,} 个 · 入选 {r['selected']:,} 个"
+        f"{r['province']} · {r['group']}<br>申报 {r['submissions']:,} 个 · "
+        f"入选 {fmt.WITHHELD if r['selected'] is None else format(r['selected'], ',')} 个"
         f"（入选率 {fmt.pct(r['selection_rate'])}）"
         for r in cells.iter_rows(named=True)
     ]

@@ -9,15 +9,17 @@ runs), so they persist across pages, and each is bound to a URL query parameter
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import export, fmt, queries
+from dashboard import auth, export, fmt, queries
 from dashboard.db import BUILD_COMMAND
 from dashboard.filters import Filters
 from dashboard.labels import CENTRAL, REGIONS, SIMULATED
+from etl import audit
 from etl.reference import domains
 
 # Query-parameter names of the global filters. Pages bind their own widgets under other
@@ -172,6 +174,20 @@ def no_data_sentence(f: Filters) -> str:
     )
 
 
+def withheld(year: int) -> bool:
+    """Whether the year's review results (stage reached, scores, 入选) are withheld from this
+    session's role: the year is not published and the role may not see unpublished results.
+    The data layer has already nulled them; pages say 「未公布」 instead of a number or 0."""
+    if auth.current().role.unpublished:
+        return False
+    years = queries.years().filter(pl.col("year") == year)
+    return bool(years.height) and not years["results_published"][0]
+
+
+def count_or_withheld(n: float | None, withheld_year: bool, unit: str = "个") -> str:
+    return fmt.WITHHELD if n is None and withheld_year else fmt.count(n, unit)
+
+
 def year_row(frame: pl.DataFrame, year: int | None) -> dict | None:
     """The row of one year of a per-year frame, as a dict (None when absent)."""
     if year is None:
@@ -190,12 +206,14 @@ def kpi(
     kind: str = "count",
     unit: str = "个",
     help_text: str | None = None,
+    withheld: bool = False,
 ) -> None:
-    """A KPI card with its change on the previous year (before=None: no comparison shown)."""
+    """A KPI card with its change on the previous year (before=None: no comparison shown);
+    withheld=True shows 「未公布」 for a missing value (a result not yet published)."""
     delta = fmt.change(now, before, kind, unit)
     st.metric(
         label,
-        fmt.value(now, kind, unit),
+        fmt.WITHHELD if now is None and withheld else fmt.value(now, kind, unit),
         delta,
         delta_color="off",
         delta_arrow="off" if delta == fmt.SAME else "auto",
@@ -266,36 +284,53 @@ def downloads(
     extra_parts: tuple[str, ...] = (),
 ) -> None:
     """The .xlsx and CSV downloads of a frame, for a table shown otherwise (e.g. a search
-    result shown a page at a time but exported whole). Files are built only when clicked."""
+    result shown a page at a time but exported whole). Files are built only when clicked,
+    through etl.safe_export, and each download is written to the audit log."""
     parts = (f.slug() if f else "", *extra_parts)
+    access = auth.current()
     left, right, _ = st.columns([1, 1, 4])
-    with left:
-        _download("下载 Excel", lambda: export.to_xlsx(frame, name), name, "xlsx", parts, key)
-    with right:
-        _download("下载 CSV", lambda: export.to_csv(frame), name, "csv", parts, key)
+    for column, suffix, label in ((left, "xlsx", "下载 Excel"), (right, "csv", "下载 CSV")):
+        file = Export(
+            frame, name, export.file_name(name, suffix, *parts), access.who, access.scope.key
+        )
+        st.session_state.setdefault(EXPORTS, {})[f"{key}_{suffix}"] = file
+        with column:
+            st.download_button(
+                label,
+                data=file,
+                file_name=file.file_name,
+                mime=MIME[suffix],
+                key=f"{key}_{suffix}",
+                on_click="ignore",
+                icon=":material/download:",
+            )
 
 
-def _download(
-    label: str,
-    data: Callable[[], bytes],
-    name: str,
-    suffix: str,
-    parts: tuple[str, ...],
-    key: str,
-) -> None:
-    mime = {
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "csv": "text/csv",
-    }[suffix]
-    st.download_button(
-        label,
-        data=data,
-        file_name=export.file_name(name, suffix, *parts),
-        mime=mime,
-        key=f"{key}_{suffix}",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+EXPORTS = "_exports"  # the exports offered on the page last shown, by button key (for tests)
+MIME = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Export:
+    """A download, built when the browser asks for it (Streamlit calls it then, outside the
+    script run, so who and the scope are taken when the button is drawn) and audited."""
+
+    frame: pl.DataFrame
+    name: str
+    file_name: str
+    who: str
+    scope_key: str
+
+    def __call__(self) -> bytes:
+        if self.file_name.endswith(".csv"):
+            data = export.to_csv(self.frame)
+        else:
+            data = export.to_xlsx(self.frame, self.name)
+        audit.record(self.who, "export", self.file_name, self.frame.height, role=self.scope_key)
+        return data
 
 
 def formats(frame: pl.DataFrame) -> dict[str, object]:

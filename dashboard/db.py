@@ -8,8 +8,10 @@ Why ATTACH and not duckdb.connect(path): DuckDB caches one database instance per
 process, so connect() on a swapped path hands back the old file while any connection to it
 lives. An in-memory database that attaches the file read-only opens the file anew.
 
-Nothing here writes or takes a write lock. Pages never import this module: they go through
-dashboard.queries.run, the single place where issue 5's role scoping will live.
+Nothing here writes or takes a write lock. This module only says which build is on disk (and
+reads meta.warehouse, which every role may see, for its label); data is read in
+dashboard.queries.run, on the session role's scoped database (etl.access). Pages never import
+this module.
 """
 
 from __future__ import annotations
@@ -58,14 +60,6 @@ def current() -> Version:
     except FileNotFoundError:
         raise WarehouseMissing(path) from None
     return _open(str(path), stat.st_ino, stat.st_mtime_ns).version
-
-
-def cursor(version: Version) -> duckdb.DuckDBPyConnection:
-    """A cursor on that version. Connections are not thread-safe, cursors are, and Streamlit
-    runs every session on its own thread."""
-    cur = _open(version.path, version.inode, version.mtime_ns).con.cursor()
-    cur.execute(f"use {_CATALOG}")
-    return cur
 
 
 @dataclass(frozen=True)

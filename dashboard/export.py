@@ -1,50 +1,31 @@
-"""Tables as files: .xlsx and UTF-8-BOM CSV (Excel opens it as Chinese without asking).
+"""Tables as files: .xlsx and UTF-8-BOM CSV, through etl.safe_export (issue 5).
 
-A cell that begins with = + - @ (or a tab or carriage return) would run as a formula when
-the file is opened; such text cells are prefixed with ' so they stay text (issue 5 audits
-this). Numbers stay numbers: a negative rank change is not a formula.
+A cell that begins with = + - @ (or a tab, carriage return or line feed) would run as a formula
+when the file is opened; etl.safe_export prefixes such text cells and column names with ' so
+they stay text, and tells the .xlsx writer never to make formulas, links or numbers of text.
+Numbers stay numbers: a negative rank change is not a formula. This module only adds the
+dashboard's file names.
 """
 
 from __future__ import annotations
 
-import io
 import re
 
 import polars as pl
 
-_FORMULA = r"^[=+\-@\t\r]"
+from etl.safe_export import to_csv_bytes, to_xlsx_bytes
+
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
-
-
-def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
-    """Every text cell that a spreadsheet would read as a formula, prefixed with '."""
-    text = [c for c, t in frame.schema.items() if t == pl.String]
-    return frame.with_columns(
-        pl.when(pl.col(c).str.contains(_FORMULA))
-        .then(pl.lit("'") + pl.col(c))
-        .otherwise(pl.col(c))
-        .alias(c)
-        for c in text
-    )
 
 
 def to_csv(frame: pl.DataFrame) -> bytes:
     """UTF-8 with a BOM, formulas neutralised."""
-    return neutralise(frame).write_csv(include_bom=True).encode("utf-8")
+    return to_csv_bytes(frame)
 
 
 def to_xlsx(frame: pl.DataFrame, sheet: str = "数据") -> bytes:
-    """One sheet, a header row, column widths that fit Chinese text, formulas neutralised."""
-    buffer = io.BytesIO()
-    safe = neutralise(frame)
-    safe.write_excel(
-        buffer,
-        worksheet=sheet[:31],
-        autofit=True,
-        header_format={"bold": True},
-        float_precision=1,
-    )
-    return buffer.getvalue()
+    """One sheet, a bold header row, fitted widths, formulas neutralised."""
+    return to_xlsx_bytes(frame, sheet)
 
 
 def file_name(name: str, suffix: str, *parts: str) -> str:

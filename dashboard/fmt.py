@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 DASH = "—"
+WITHHELD = "未公布"  # a result of a year not yet published, withheld from this role (issue 5)
 SAME = "与上年持平"
 
 

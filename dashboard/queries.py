@@ -4,7 +4,12 @@ Each function below names one dataset and says what it holds; its SQL lives in
 sql/queries/<name>.sql with bound parameters ($year, $tracks, …), never values pasted in.
 Every one of them goes through run(), which caches the result per warehouse version and
 parameters (a new build is a new version, so nothing stale is served and no TTL is needed).
-Issue 5 puts role scoping into run(): no page may touch the connection directly.
+
+Role scoping (issue 5) lives here: run() reads the session's scope (dashboard.auth) and runs
+the query on `scoped_connection(warehouse, role, province)`, a database holding only what the
+role may see; the scope is part of the cache key, so one role's result is never served to
+another. No page touches a connection: tests/dashboard/test_access_pages.py checks that no view
+imports duckdb or dashboard.db.
 """
 
 from __future__ import annotations
@@ -16,22 +21,41 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard import db
+from dashboard import auth, db
 from dashboard.db import WarehouseMissing as WarehouseMissing  # pages catch it from here
 from dashboard.filters import Filters
+from etl import audit
+from etl.access import PolicyError, Scope, policy, scoped_connection
 from etl.config import SQL_DIR
 from etl.reference import programme
 
 QUERY_DIR = SQL_DIR / "queries"
 
 
-def run(name: str, **params: object) -> pl.DataFrame:
-    """The result of sql/queries/<name>.sql with these bound parameters, as a Polars frame.
+def run(name: str, *, _fresh: object = None, **params: object) -> pl.DataFrame:
+    """The result of sql/queries/<name>.sql with these bound parameters, as a Polars frame,
+    read through the session's role scope. `_fresh` only joins the cache key (e.g. the audit
+    log's version, for a query over a table that changes between warehouse builds).
 
     Raises db.WarehouseMissing when there is no built warehouse to read.
     """
     version = db.current()
-    return _cached(version, name, _freeze(params))
+    return _cached(version, auth.current().scope, name, _freeze(params), _fresh)
+
+
+def scope() -> Scope:
+    """The scope every query of this session runs in."""
+    return auth.current().scope
+
+
+def can_read(table: str) -> bool:
+    """Whether the session's role has that table (schema.name) in its database."""
+    return table in {t.name for t in policy().visible(scope().role)}
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A cursor on the session's scoped database, for the SQL console (close it after)."""
+    return scoped_connection(db.current().path, *_role_province(scope()))
 
 
 def version() -> db.Version:
@@ -39,9 +63,20 @@ def version() -> db.Version:
     return db.current()
 
 
+def _role_province(scope: Scope) -> tuple[str, str | None]:
+    return scope.role, scope.province
+
+
 @st.cache_data(show_spinner=False, max_entries=2000)
-def _cached(version: db.Version, name: str, params: tuple) -> pl.DataFrame:
-    cur = db.cursor(version)
+def _cached(
+    version: db.Version, scope: Scope, name: str, params: tuple, fresh: object
+) -> pl.DataFrame:
+    try:
+        cur = scoped_connection(version.path, *_role_province(scope))
+    except FileNotFoundError:
+        raise WarehouseMissing(Path(version.path)) from None
+    except PolicyError as exc:
+        raise WarehouseMissing(Path(version.path), f"访问策略与仓库不一致：{exc}") from None
     try:
         return cur.sql(_sql(name), params=_thaw(params)).pl()
     except duckdb.CatalogException as exc:
@@ -304,3 +339,12 @@ def case_search(
 def case_scores(submission_id: str) -> pl.DataFrame:
     """One case's scores per stage: mean, lowest, highest, experts, criterion means, rank."""
     return run("case_scores", submission_id=submission_id)
+
+
+# 审计日志 (admin) ----------------------------------------------------------------------------
+
+
+def audit_log(actions: list[str], who: str | None) -> pl.DataFrame:
+    """The newest 2,000 audit events (meta.audit, in the admin's scope), newest first. The
+    audit file's version joins the cache key: the log changes between warehouse builds."""
+    return run("audit_log", _fresh=audit.version(), actions=actions, who=who)

@@ -67,13 +67,24 @@ def _shares(f: Filters, mix: pl.DataFrame, noun: str) -> None:
         )
         components.chart(fig, "group_shares", f"{noun}构成_{f.slug()}")
     with right:
-        fig = components.figure(
-            charts.rate_bars,
-            mix["group"].to_list(),
-            mix["selected"].to_list(),
-            mix["submissions"].to_list(),
-        )
-        components.chart(fig, "group_rates", f"{noun}入选率_{f.slug()}")
+        if components.withheld(f.year):
+            components.empty(f"{f.year}年度评审结果{fmt.WITHHELD}，不显示入选率。")
+        else:
+            _rate_bars(f, mix, noun)
+    _groups_table(f, mix, noun, total)
+
+
+def _rate_bars(f: Filters, mix: pl.DataFrame, noun: str) -> None:
+    fig = components.figure(
+        charts.rate_bars,
+        mix["group"].to_list(),
+        mix["selected"].to_list(),
+        mix["submissions"].to_list(),
+    )
+    components.chart(fig, "group_rates", f"{noun}入选率_{f.slug()}")
+
+
+def _groups_table(f: Filters, mix: pl.DataFrame, noun: str, total: int) -> None:
     shown = mix.select(
         "group",
         "submissions",

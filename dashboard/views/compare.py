@@ -30,7 +30,9 @@ def main() -> None:
         f,
     )
     names = queries.provinces().filter(pl.col("takes_part"))["province"].to_list()
-    province = st.selectbox("省份", names, key="province", bind="query-params")
+    own = queries.scope().province  # a bureau starts on its own province
+    index = names.index(own) if own in names else 0
+    province = st.selectbox("省份", names, index=index, key="province", bind="query-params")
     rows = queries.province_year(f)
     mine = components.year_row(rows.filter(pl.col("province") == province), f.year)
     nation = components.year_row(queries.year_totals(f), f.year)
@@ -56,7 +58,9 @@ def _region_row(f: Filters, region: str | None) -> dict | None:
 
 
 def _rate(label: str, row: dict | None, key: str) -> Rate | None:
-    return Rate(label, int(row[key]), int(row["submissions"])) if row else None
+    if not row or row[key] is None:  # no row, or a result withheld (year not yet published)
+        return None
+    return Rate(label, int(row[key]), int(row["submissions"]))
 
 
 def _sentences(
@@ -72,11 +76,13 @@ def _sentences(
         return
     ranked = year.filter(pl.col("rank_submissions").is_not_null()).height
     share = mine["submissions"] / nation["submissions"]
+    withheld = components.withheld(mine["year"])
     lines = [
-        f"{province}申报 {fmt.count(mine['submissions'])}，入选 {fmt.count(mine['selected'])}。"
+        f"{province}申报 {fmt.count(mine['submissions'])}，"
+        f"入选 {components.count_or_withheld(mine['selected'], withheld)}。"
         + narrative.rank_sentence(province, mine["rank_submissions"], ranked, share)
     ]
-    for label, key in RATES:
+    for label, key in RATES if not withheld else ():
         lines.append(
             narrative.compare_rate(
                 _rate(label, mine, key),
@@ -85,6 +91,8 @@ def _sentences(
                 _rate(label, nation, key),
             )
         )
+    if withheld:
+        lines.append(f"{mine['year']}年度评审结果{fmt.WITHHELD}，不比较推荐率、终评率与入选率。")
     if region_name is None:
         lines.append(f"{province}不属于东部、中部、西部、东北四大区域，只与全国比较。")
     with st.container(border=True):
@@ -132,8 +140,8 @@ def _table(
     )
 
 
-def _pct(hits: int, base: int) -> float | None:
-    return hits / base * 100 if base else None
+def _pct(hits: int | None, base: int) -> float | None:
+    return hits / base * 100 if base and hits is not None else None
 
 
 def _rates_chart(
@@ -151,7 +159,8 @@ def _rates_chart(
         if row is None:
             continue
         series[names[scope]] = [
-            row[key] / row["submissions"] if row["submissions"] else None for _, key in RATES
+            row[key] / row["submissions"] if row["submissions"] and row[key] is not None else None
+            for _, key in RATES
         ]
         notes[names[scope]] = [f"{row[key]}/{row['submissions']}" for _, key in RATES]
     colours = {names[s]: theme.SCOPE_COLOURS[s] for s in scopes}
@@ -161,7 +170,17 @@ def _rates_chart(
 
 def _scores(f: Filters, province: str) -> None:
     st.subheader("初评得分分布")
+    own = queries.scope().province
+    if own and province != own:
+        components.empty(
+            f"省局角色只能看到本省（{own}）的评分明细；{province}只显示上面的汇总数据。"
+        )
+        return
     stats = queries.score_percentiles(f, province)
+    if own:
+        # A bureau's score rows are its own province only: no region or national distribution
+        # can be computed from them, so only its own is shown (national lines: 评分分析).
+        stats = stats.filter(pl.col("scope") == "本省")
     mine = stats.filter(pl.col("scope") == "本省")
     if mine.is_empty():
         components.empty(f"{province}在{f.year}年度当前筛选下没有初评得分。")
@@ -173,8 +192,8 @@ def _scores(f: Filters, province: str) -> None:
     )
     row = mine.row(0, named=True)
     text = (
-        f"{province}初评得分中位数 {fmt.score(row['median'])}（四分位 {row['q1']:.1f}–{row['q3']:.1f}），"
-        f"位于全国第 {row['median_percentile'] * 100:.0f} 百分位。"
+        f"{province}初评得分中位数 {fmt.score(row['median'])}（四分位 {row['q1']:.1f}–{row['q3']:.1f}）"
+        + ("。" if own else f"，位于全国第 {row['median_percentile'] * 100:.0f} 百分位。")
     )
     if row["n"] < SMALL_SAMPLE:
         text += f"（只有 {row['n']} 个得分，{SMALL_SAMPLE_NOTE}）"
@@ -227,6 +246,10 @@ def _history(f: Filters, province: str, rows: pl.DataFrame) -> None:
 
 def _cases(f: Filters, province: str) -> None:
     st.subheader("历年入选案例")
+    own = queries.scope().province
+    if own and province != own:
+        components.empty(f"省局角色只能看到本省（{own}）的案例明细；{province}只显示汇总数据。")
+        return
     cases = queries.province_cases(f, province)
     if cases.is_empty():
         components.empty(f"{province}在当前筛选下没有入选案例。")

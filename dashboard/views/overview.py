@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, labels, narrative, queries
+from dashboard import charts, components, fmt, labels, narrative, queries
 from dashboard.filters import Filters
 from dashboard.labels import FUNNEL, MEASURES, SCHEME_CHANGE_NOTE, SCHEME_CHANGE_YEAR
 
@@ -19,18 +19,24 @@ def main() -> None:
         components.empty(components.no_data_sentence(f))
         return
     before = components.year_row(totals, f.previous_year(totals["year"].to_list()))
-    _kpis(f, now, before)
+    withheld = components.withheld(f.year)
+    _kpis(f, now, before, withheld)
     provinces = queries.province_year(f).filter(pl.col("year") == f.year)
     st.container(border=True).markdown(
-        narrative.overview_summary(f.year, now, before, _top(provinces))
+        _withheld_summary(f.year, now, _top(provinces))
+        if withheld
+        else narrative.overview_summary(f.year, now, before, _top(provinces))
     )
     left, right = st.columns(2)
     with left:
         st.subheader("评审漏斗")
-        values = [now[key] for key, _ in FUNNEL]
-        fig = charts.funnel([label for _, label in FUNNEL], values)
-        components.chart(fig, "funnel", f"评审漏斗_{f.slug()}")
-        st.caption("每一级为最远到达该阶段及以后的个数；百分比为占申报数的比例。")
+        if withheld:
+            components.empty(f"{f.year}年度评审结果{fmt.WITHHELD}，不显示评审漏斗。")
+        else:
+            values = [now[key] for key, _ in FUNNEL]
+            fig = charts.funnel([label for _, label in FUNNEL], values)
+            components.chart(fig, "funnel", f"评审漏斗_{f.slug()}")
+            st.caption("每一级为最远到达该阶段及以后的个数；百分比为占申报数的比例。")
     with right:
         _mix(f)
     _top_provinces(f, provinces)
@@ -38,7 +44,15 @@ def main() -> None:
         _history(f, totals)
 
 
-def _kpis(f: Filters, now: dict, before: dict | None) -> None:
+def _withheld_summary(year: int, now: dict, top: tuple[str, int] | None) -> str:
+    text = f"{year}年度共申报 {now['submissions']:,} 个，{now['provinces']} 个省份有申报；"
+    text += f"评审结果{fmt.WITHHELD}（公示前只有领导可见）。"
+    if top:
+        text += f"申报最多的是{top[0]}（{top[1]} 个）。"
+    return text
+
+
+def _kpis(f: Filters, now: dict, before: dict | None, withheld: bool) -> None:
     if before is not None:
         basis = f"与{before['year']}年度比较"
         if f.year == SCHEME_CHANGE_YEAR:
@@ -65,6 +79,7 @@ def _kpis(f: Filters, now: dict, before: dict | None) -> None:
                 kind,
                 unit,
                 MEASURES[key].help,
+                withheld=withheld,
             )
     st.caption(f"{basis}。入选率 = 入选 ÷ 申报；平均分为初评专家总分的均值（满分100分）。")
 
@@ -92,7 +107,10 @@ def _mix(f: Filters) -> None:
         mix["group"].to_list(), mix["submissions"].to_list(), f"申报<br>{total:,} 个"
     )
     components.chart(fig, "mix", f"{'类别' if by_category else '类型'}构成_{f.slug()}")
-    selected = "　".join(f"{g} {s}" for g, s in zip(mix["group"], mix["selected"], strict=True))
+    selected = "　".join(
+        f"{g} {fmt.WITHHELD if s is None else s}"
+        for g, s in zip(mix["group"], mix["selected"], strict=True)
+    )
     st.caption(f"入选：{selected}（个）")
 
 
@@ -104,7 +122,7 @@ def _top_provinces(f: Filters, provinces: pl.DataFrame) -> None:
     if top.is_empty():
         components.empty("当前筛选下没有省份申报。")
         return
-    notes = [f"入选 {s} 个" for s in top["selected"].to_list()]
+    notes = [f"入选 {fmt.WITHHELD if s is None else f'{s} 个'}" for s in top["selected"].to_list()]
     fig = charts.ranked_bars(
         top["province"].to_list(), top["submissions"].to_list(), MEASURES["submissions"], notes
     )

@@ -1,7 +1,10 @@
 """数据质量: what was loaded when, which rules passed, what was kept aside and why.
 
-A bureau filters the quarantined and flagged rows to its own province (?province=浙江), so
-it can fix its files; the loader's automatic corrections are listed for the record.
+What each role sees is decided by its scoped database (issue 5): a bureau's quarantined and
+flagged rows are those of its own province's submission files (so it can fix them), a
+researcher sees the loads and rules but no row, the corrections need meta.corrections (leader,
+admin), and the Data Docs (files on the server with raw cells of every file) are shown only
+to the roles that see loaded files in full (access.toml `internal`: leader, admin).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import polars as pl
 import streamlit as st
 from streamlit.components.v1 import html as embed_html
 
-from dashboard import components, fmt, labels, queries
+from dashboard import auth, components, fmt, labels, queries
 from etl.config import db_path, docs_dir
 from etl.contract import SPECS
 
@@ -57,11 +60,17 @@ def main() -> None:
     run_id = _run_picker(runs)
     _rules(run_id)
     _files(run_id)
-    provinces = _province_filter()
-    _quarantine(provinces)
-    _flags(provinces)
-    _corrections()
-    _data_docs()
+    if queries.can_read("meta.quarantine"):
+        provinces = _province_filter()
+        _quarantine(provinces)
+        _flags(provinces)
+    else:
+        st.subheader("被隔离的行")
+        components.empty("按当前角色的权限，不显示被隔离和警告的行（其中有各省申报表的原始内容）。")
+    if queries.can_read("meta.corrections"):
+        _corrections()
+    if auth.current().role.internal:
+        _data_docs()
 
 
 def _freshness(runs: pl.DataFrame) -> None:
@@ -154,8 +163,12 @@ def _files(run_id: str) -> None:
 
 
 def _province_filter() -> list[str]:
-    names = queries.provinces().filter(pl.col("takes_part"))["province"].to_list()
     st.subheader("被隔离的行")
+    own = auth.current().scope.province
+    if own:
+        st.caption(f"只显示{own}申报表中的问题行（省局角色）。")
+        return []
+    names = queries.provinces().filter(pl.col("takes_part"))["province"].to_list()
     chosen = st.multiselect(
         "只看这些省份的行",
         names,

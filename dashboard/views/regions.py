@@ -87,7 +87,8 @@ def _tile_values(year: pl.DataFrame, measure: Measure) -> pl.DataFrame:
     submitted = pl.col("submissions") > 0
     rank = pl.col(f"rank_{measure.key}")
     hover = [
-        f"<b>{r['province']}</b>（{r['region']}）<br>申报 {r['submissions']:,} 个 · 入选 {r['selected']:,} 个"
+        f"<b>{r['province']}</b>（{r['region']}）<br>申报 {r['submissions']:,} 个 · "
+        f"入选 {fmt.WITHHELD if r['selected'] is None else format(r['selected'], ',')} 个"
         f"<br>入选率 {fmt.pct(r['selection_rate'])} · 平均分 {fmt.score(r['mean_score'])}"
         + (f"<br>{measure.label}第 {r['rank']} 名" if r["rank"] else "")
         for r in year.with_columns(rank.alias("rank")).iter_rows(named=True)
@@ -107,10 +108,16 @@ def _nation_panel(f: Filters) -> None:
     with one:
         components.kpi("申报数", totals["submissions"], None)
         components.kpi(
-            "入选率", totals["selection_rate"], None, "rate", "", MEASURES["selection_rate"].help
+            "入选率",
+            totals["selection_rate"],
+            None,
+            "rate",
+            "",
+            MEASURES["selection_rate"].help,
+            withheld=components.withheld(f.year),
         )
     with two:
-        components.kpi("入选数", totals["selected"], None)
+        components.kpi("入选数", totals["selected"], None, withheld=components.withheld(f.year))
         components.kpi("参与省份", totals["provinces"], None, help_text=MEASURES["provinces"].help)
     st.caption("点击地图上的方块，或在上方选择省份，本页其余部分即聚焦该省。")
 
@@ -126,12 +133,24 @@ def _focus_panel(f: Filters, year: pl.DataFrame, focus: str, measure: Measure) -
     with one:
         components.kpi("申报数", row["submissions"], None)
         components.kpi(
-            "入选率", row["selection_rate"], None, "rate", "", MEASURES["selection_rate"].help
+            "入选率",
+            row["selection_rate"],
+            None,
+            "rate",
+            "",
+            MEASURES["selection_rate"].help,
+            withheld=components.withheld(f.year),
         )
     with two:
-        components.kpi("入选数", row["selected"], None)
+        components.kpi("入选数", row["selected"], None, withheld=components.withheld(f.year))
         components.kpi(
-            "平均分", row["mean_score"], None, "score", "分", MEASURES["mean_score"].help
+            "平均分",
+            row["mean_score"],
+            None,
+            "score",
+            "分",
+            MEASURES["mean_score"].help,
+            withheld=components.withheld(f.year),
         )
     rank = row[f"rank_{measure.key}"]
     if rank:

@@ -32,6 +32,11 @@ def main() -> None:
     if stats.is_empty():
         _no_scores(f)
         return
+    if own := queries.scope().province:
+        st.info(
+            f"省局角色：得分分布、评分维度和名次只含{own}的案例；入选线为全国（来自全国汇总）。",
+            icon=":material/lock:",
+        )
     _rubric(f)
     _views(f, stats)
 

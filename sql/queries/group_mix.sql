@@ -49,8 +49,8 @@ final as (
         groups.group_order,
         coalesce(summed.submissions, 0) as submissions,
         coalesce(summed.recommended, 0) as recommended,
-        coalesce(summed.reached_final, 0) as reached_final,
-        coalesce(summed.selected, 0) as selected,
+        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.reached_final, 0)) as reached_final,
+        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.selected, 0)) as selected,
         summed.selected / nullif(summed.submissions, 0) as selection_rate,
         summed.mean_score
     from groups

@@ -59,7 +59,7 @@ final as (
     select
         grid.*,
         coalesce(summed.submissions, 0) as submissions,
-        coalesce(summed.selected, 0) as selected,
+        if($year in (select year from mart.year_summary where selected is null), null, coalesce(summed.selected, 0)) as selected,
         summed.selected / nullif(summed.submissions, 0) as selection_rate
     from grid
     left join summed using (province, "group")

@@ -32,7 +32,7 @@ final as (
         categories.category_order,
         coalesce(summed.submissions, 0) as submissions,
         coalesce(summed.recommended, 0) as recommended,
-        coalesce(summed.selected, 0) as selected,
+        if($year in (select year from mart.year_summary where selected is null), null, coalesce(summed.selected, 0)) as selected,
         $per_category::integer as quota
     from categories
     left join summed using (category)

@@ -44,9 +44,9 @@ stats as (
 ),
 
 cutoffs as (
-    select score_group, min(mean_score) as cutoff
-    from scores
-    where stage = '终评' and is_selected
+    select score_group, any_value(cutoff) as cutoff
+    from mart.score_stats
+    where year = $year and stage = '终评'
     group by all
 ),
 

@@ -69,12 +69,12 @@ filled as (
         grid.member,
         coalesce(list_position($order::varchar[], grid.member), 999) as member_order,
         coalesce(summed.submissions, 0) as submissions,
-        coalesce(summed.selected, 0) as selected,
-        coalesce(summed.reached_final, 0) as reached_final,
+        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.selected, 0)) as selected,
+        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.reached_final, 0)) as reached_final,
         summed.selected / nullif(summed.submissions, 0) as selection_rate,
         coalesce(summed.submissions, 0) / nullif(totals.all_submissions, 0) as share_submissions,
-        coalesce(summed.selected, 0) / nullif(totals.all_selected, 0) as share_selected,
-        coalesce(summed.reached_final, 0) / nullif(totals.all_reached_final, 0)
+        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.selected, 0)) / nullif(totals.all_selected, 0) as share_selected,
+        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.reached_final, 0)) / nullif(totals.all_reached_final, 0)
             as share_reached_final
     from grid
     left join summed using (year, member)

@@ -161,7 +161,15 @@ def serve(warehouse: Path, log: Path | None = None) -> Iterator[ServedApp]:
         "--browser.gatherUsageStats",
         "false",
     ]
-    env = {**os.environ, DB_ENV_VAR: str(warehouse)}
+    # demo mode (no users file), and an audit log of its own, beside the warehouse: the served
+    # app never touches data/users.toml or data/audit.duckdb
+    env = {
+        **os.environ,
+        DB_ENV_VAR: str(warehouse),
+        "CONVERGENCE_USERS": str(warehouse.with_name("users.toml")),
+        "CONVERGENCE_AUDIT": str(warehouse.with_name("audit.duckdb")),
+    }
+    env.pop("CONVERGENCE_TRUSTED_HEADER", None)
     with log.open("wb") as out:
         started = time.perf_counter()
         process = subprocess.Popen(

@@ -11,8 +11,11 @@ import streamlit as st
 from page_reading import APP, PAGES
 from streamlit.testing.v1 import AppTest
 
+from dashboard.auth import TRUSTED_HEADER_ENV
+from etl.audit import AUDIT_ENV_VAR
 from etl.config import DB_ENV_VAR
 from etl.load import load
+from etl.users import USERS_ENV_VAR
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "load"
 
@@ -27,6 +30,16 @@ def _fresh_caches() -> Iterator[None]:
     st.cache_resource.clear()
 
 
+@pytest.fixture(autouse=True)
+def _private_users_and_audit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes data/users.toml or data/audit.duckdb: both live in tmp_path (no
+    users file = demo mode, as the app runs without configuration)."""
+    monkeypatch.setenv(USERS_ENV_VAR, str(tmp_path / "users.toml"))
+    monkeypatch.setenv(AUDIT_ENV_VAR, str(tmp_path / "audit.duckdb"))
+    monkeypatch.delenv(TRUSTED_HEADER_ENV, raising=False)
+    return tmp_path
+
+
 @pytest.fixture
 def warehouse(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(DB_ENV_VAR, str(demo_db))
@@ -38,6 +51,7 @@ def open_page(warehouse: Path) -> Callable[..., AppTest]:
     """open_page("地区分布", province="浙江") → the app run once on that page with that URL."""
 
     def _open(title: str = "总览", **params: str | list[str]) -> AppTest:
+        """?role=bureau&as=浙江 (demo mode's switcher) opens the page as that role."""
         at = AppTest.from_file(str(APP), default_timeout=60)
         for key, value in params.items():
             at.query_params[key] = value

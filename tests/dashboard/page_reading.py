@@ -18,6 +18,9 @@ PAGES = {
     "地区对比": "views/compare.py",
     "案例检索": "views/cases.py",
     "数据质量": "views/quality.py",
+    "SQL 控制台": "views/console.py",
+    "上传导入": "views/upload.py",
+    "审计日志": "views/audit_log.py",
 }
 
 
@@ -25,7 +28,7 @@ def texts(at: AppTest) -> str:
     """Everything the page says in words (markdown, captions, notes), joined."""
     parts = [
         e.value
-        for kind in ("title", "subheader", "markdown", "caption", "info", "warning")
+        for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error")
         for e in getattr(at, kind)
     ]
     return "\n".join(str(p) for p in parts)
