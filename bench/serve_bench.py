@@ -52,6 +52,10 @@ async def _session(browser, url: str, titles: list[str], until: float, out: dict
     try:
         await page.goto(url)
         await _finished(page, titles[0])
+        # Only the pages this session's role has in its sidebar (demo mode: the leader's).
+        shown = await page.get_by_test_id("stSidebarNav").inner_text()
+        titles = [t for t in titles if t in shown.split("\n")]
+        out["pages_cycled"] = titles
         i = 0
         while time.monotonic() < until:
             title = titles[i % len(titles)]
@@ -110,6 +114,7 @@ def bench_served(db: Path, sessions: int = 10, seconds: float = 60) -> dict[str,
         "p95": p95,
         "sessions": sessions,
         "seconds": seconds,
+        "cycled": load.get("pages_cycled", []),
     }
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import polars as pl
 import streamlit as st
-from streamlit.components.v1 import html as embed_html
 
 from dashboard import auth, components, fmt, labels, queries
 from etl.config import db_path, docs_dir
@@ -254,7 +253,7 @@ def _data_docs() -> None:
         mime="text/html",
     )
     with st.expander("在看板中查看"):
-        embed_html(html, height=600, scrolling=True)
+        st.iframe(chosen, height=600)
 
 
 def _docs_label(page) -> str:
