@@ -21,7 +21,7 @@ from bench.etl_bench import bench_scale, table, warehouse_dir
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.run")
     parser.add_argument("--scales", default="1,10,100")
-    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--sessions", default="1,10", help="concurrent browser sessions")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--out", default=str(RESULTS), help="where to write the markdown")
     args = parser.parse_args()
@@ -35,8 +35,9 @@ def main() -> None:
         db = warehouse_dir(scale) / "gate.duckdb"
         print(f"dashboard pages at --scale {scale} …", flush=True)
         pages[scale] = dashboard_bench.bench_pages(db)
-        print(f"served app at --scale {scale} ({args.sessions} sessions) …", flush=True)
-        served[scale] = serve_bench.bench_served(db, args.sessions, args.seconds)
+        for n in (int(x) for x in args.sessions.split(",")):
+            print(f"served app at --scale {scale} ({n} sessions) …", flush=True)
+            served[(scale, n)] = serve_bench.bench_served(db, n, args.seconds)
     lines = [
         "# Benchmarks",
         "",
@@ -59,7 +60,8 @@ def main() -> None:
         "",
         "Each session is a Chromium context clicking through the sidebar pages in turn on",
         "127.0.0.1; page time = click → the page has finished and its charts are drawn. The",
-        "browser sessions run on the same 2 cores as the server.",
+        "browser sessions run on the same 2 cores as the server; the CPU column is the",
+        "server process's share of all CPU time used during the run (the rest is Chromium).",
         "",
         *serve_bench.table(served),
         "",

@@ -9,6 +9,7 @@ Traffic goes to 127.0.0.1 only, and the loop stops by itself.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -29,6 +30,16 @@ from served_app import (  # noqa: E402
     router_pages,
     serve,
 )
+
+
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time of one process, or of the whole machine (all processes) when pid is None."""
+    tick = os.sysconf("SC_CLK_TCK")
+    if pid is None:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        return (sum(fields) - fields[3] - fields[4]) / tick  # all but idle and iowait
+    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(stat[11]) + int(stat[12])) / tick
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -100,7 +111,10 @@ async def _first_page(url: str, started: float) -> float:
 def bench_served(db: Path, sessions: int = 10, seconds: float = 60) -> dict[str, object]:
     with serve(db) as app:
         startup = asyncio.run(_first_page(app.url(), app.started))
+        server_before, all_before = cpu_seconds(app.process.pid), cpu_seconds()
         load = asyncio.run(_load(app.url(), sessions, seconds))
+        server_cpu = cpu_seconds(app.process.pid) - server_before
+        all_cpu = cpu_seconds() - all_before
         peak = peak_rss_mb(app.process.pid)
     times = sorted(load["times"])
     p95 = times[max(0, int(len(times) * 0.95) - 1)] if times else float("nan")
@@ -115,18 +129,19 @@ def bench_served(db: Path, sessions: int = 10, seconds: float = 60) -> dict[str,
         "sessions": sessions,
         "seconds": seconds,
         "cycled": load.get("pages_cycled", []),
+        "server_cpu_share": server_cpu / all_cpu if all_cpu else float("nan"),
     }
 
 
-def table(by_scale: dict[int, dict[str, object]]) -> list[str]:
+def table(by_scale: dict[tuple[int, int], dict[str, object]]) -> list[str]:
     lines = [
-        "| scale | server start → health | server start → first page rendered | sessions × seconds | pages served | errors | p50 page | p95 page | served app peak RSS |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| scale | server start → health | server start → first page rendered | sessions × seconds | pages served | errors | p50 page | p95 page | server's share of CPU used | served app peak RSS |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for scale, r in by_scale.items():
+    for (scale, _), r in by_scale.items():
         lines.append(
             f"| {scale} | {r['healthy']:.2f} s | {r['startup']:.2f} s | {r['sessions']} × "
             f"{r['seconds']:.0f} s | {r['pages']} | {len(r['errors'])} | {r['p50']:.2f} s | "
-            f"{r['p95']:.2f} s | {r['peak_rss']:,.0f} MB |"
+            f"{r['p95']:.2f} s | {r['server_cpu_share']:.0%} | {r['peak_rss']:,.0f} MB |"
         )
     return lines
