@@ -103,10 +103,12 @@ def status(db: str | None) -> int:
             "select run_id, finished_at, status, files, rows_read, rows_accepted, "
             "rows_quarantined from meta.load_runs order by finished_at desc limit 5"
         ).fetchall()
+    from etl.load import RUN_STATUS_LABEL
+
     print("\n最近的导入：")
     for r in runs:
         print(
-            f"  {r[1]:%Y-%m-%d %H:%M}  {r[2]:<12} 文件 {r[3]}  读入 {r[4]:,}  "
+            f"  {r[1]:%Y-%m-%d %H:%M}  {RUN_STATUS_LABEL.get(r[2], r[2]):<6} 文件 {r[3]}  读入 {r[4]:,}  "
             f"接收 {r[5]:,}  隔离 {r[6]:,}"
         )
     _print_years(target)

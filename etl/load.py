@@ -31,6 +31,13 @@ from etl.places import infer_province
 from etl.read import ROW, FileRejected, read_export
 from etl.stage import StagedFile, stage_file, write_ledger, write_staged
 
+RUN_STATUS_LABEL = {
+    "succeeded": "成功",
+    "nothing new": "无新数据",
+    "passed": "通过",
+    "failed": "有阻断问题",
+}
+
 
 @dataclass
 class FileResult:
@@ -73,12 +80,7 @@ class RunSummary:
 
     @property
     def status_label(self) -> str:
-        return {
-            "succeeded": "成功",
-            "nothing new": "无新数据",
-            "passed": "通过",
-            "failed": "有阻断问题",
-        }.get(self.status, self.status)
+        return RUN_STATUS_LABEL.get(self.status, self.status)
 
     @property
     def has_blocking(self) -> bool:
