@@ -213,15 +213,12 @@ def user_add(name: str, role: str, province: str | None, from_stdin: bool) -> in
 
 
 def user_passwd(name: str, from_stdin: bool) -> int:
-    from etl.users import UserError, set_password
+    from etl.users import set_password
 
-    try:
-        set_password(name, _new_password(from_stdin), by=_cli_user())
-    except UserError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    print(f"已修改 {name} 的密码；旧密码的会话随即失效")
-    return 0
+    return _user_change(
+        lambda: set_password(name, _new_password(from_stdin), by=_cli_user()),
+        f"已修改 {name} 的密码；旧密码的会话随即失效",
+    )
 
 
 def user_list() -> int:
@@ -240,26 +237,30 @@ def user_list() -> int:
 
 
 def user_disable(name: str) -> int:
-    from etl.users import UserError, disable_user
+    from etl.users import disable_user
 
-    try:
-        disable_user(name, by=_cli_user())
-    except UserError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    print(f"已停用 {name}；其会话在下一次检查时失效")
-    return 0
+    return _user_change(
+        lambda: disable_user(name, by=_cli_user()), f"已停用 {name}；其会话在下一次检查时失效"
+    )
 
 
 def user_unlock(name: str) -> int:
-    from etl.users import UserError, unlock_user
+    from etl.users import unlock_user
+
+    return _user_change(lambda: unlock_user(name, by=_cli_user()), f"已解除 {name} 的登录锁定")
+
+
+def _user_change(change, done: str) -> int:
+    """Run one change to the users file: its refusal to stderr with exit 2, or `done`."""
+    from etl.access import AccessError
+    from etl.users import UserError
 
     try:
-        unlock_user(name, by=_cli_user())
-    except UserError as exc:
+        change()
+    except (UserError, AccessError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    print(f"已解除 {name} 的登录锁定")
+    print(done)
     return 0
 
 

@@ -101,23 +101,31 @@ def _tile_values(year: pl.DataFrame, measure: Measure) -> pl.DataFrame:
     )
 
 
-def _nation_panel(f: Filters) -> None:
-    totals = components.year_row(queries.year_totals(f), f.year)
-    st.markdown(f"**全国 · {f.year}年度**")
+def _kpis(f: Filters, row: dict):
+    """申报数, 入选率 and 入选数 of a row (the nation or one province), as a 2 × 2 grid;
+    returns the column where the caller puts the fourth card."""
+    withheld = components.withheld(f.year)
     one, two = st.columns(2)
     with one:
-        components.kpi("申报数", totals["submissions"], None)
+        components.kpi("申报数", row["submissions"], None)
         components.kpi(
             "入选率",
-            totals["selection_rate"],
+            row["selection_rate"],
             None,
             "rate",
             "",
             MEASURES["selection_rate"].help,
-            withheld=components.withheld(f.year),
+            withheld=withheld,
         )
     with two:
-        components.kpi("入选数", totals["selected"], None, withheld=components.withheld(f.year))
+        components.kpi("入选数", row["selected"], None, withheld=withheld)
+    return two
+
+
+def _nation_panel(f: Filters) -> None:
+    totals = components.year_row(queries.year_totals(f), f.year)
+    st.markdown(f"**全国 · {f.year}年度**")
+    with _kpis(f, totals):
         components.kpi("参与省份", totals["provinces"], None, help_text=MEASURES["provinces"].help)
     st.caption("点击地图上的方块，或在上方选择省份，本页其余部分即聚焦该省。")
 
@@ -129,20 +137,7 @@ def _focus_panel(f: Filters, year: pl.DataFrame, focus: str, measure: Measure) -
         return
     row = rows[0]
     st.markdown(f"**{focus} · {row['region']} · {f.year}年度**")
-    one, two = st.columns(2)
-    with one:
-        components.kpi("申报数", row["submissions"], None)
-        components.kpi(
-            "入选率",
-            row["selection_rate"],
-            None,
-            "rate",
-            "",
-            MEASURES["selection_rate"].help,
-            withheld=components.withheld(f.year),
-        )
-    with two:
-        components.kpi("入选数", row["selected"], None, withheld=components.withheld(f.year))
+    with _kpis(f, row):
         components.kpi(
             "平均分",
             row["mean_score"],
