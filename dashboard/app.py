@@ -12,7 +12,7 @@ as the old automatic multipage layout, which AppTest then runs without this rout
 import streamlit as st
 
 from dashboard import auth, components
-from etl.access import policy
+from etl.access.scopes import policy
 
 st.set_page_config(page_title="融合看板", page_icon="📊", layout="wide")
 

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from etl import audit
-from etl.access import Scope, policy
-from etl.reference import provinces
-from etl.users import User, check_session, has_users, load_users
+from etl.access import audit
+from etl.access.scopes import Scope, policy
+from etl.access.users import User, check_session, has_users, load_users
+from etl.reference.geography import provinces
 
 TRUSTED_HEADER_ENV = "CONVERGENCE_TRUSTED_HEADER"
 DEMO_BANNER = "演示模式：未配置用户，可切换角色查看"

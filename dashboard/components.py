@@ -19,8 +19,8 @@ from dashboard import auth, export, fmt, queries
 from dashboard.db import BUILD_COMMAND
 from dashboard.filters import Filters
 from dashboard.labels import CENTRAL, REGIONS, SIMULATED
-from etl import audit
-from etl.reference import domains
+from etl.access import audit
+from etl.reference.programme import domains
 
 # Query-parameter names of the global filters. Pages bind their own widgets under other
 # names (地区分布 ?focus= and ?measure=, 地区对比 and 数据质量 ?province=). A page link's
@@ -285,7 +285,7 @@ def downloads(
 ) -> None:
     """The .xlsx and CSV downloads of a frame, for a table shown otherwise (e.g. a search
     result shown a page at a time but exported whole). Files are built only when clicked,
-    through etl.safe_export, and each download is written to the audit log."""
+    through etl.access.exports, and each download is written to the audit log."""
     parts = (f.slug() if f else "", *extra_parts)
     access = auth.current()
     left, right, _ = st.columns([1, 1, 4])

@@ -10,7 +10,7 @@ lives. An in-memory database that attaches the file read-only opens the file ane
 
 Nothing here writes or takes a write lock. This module only says which build is on disk (and
 reads meta.warehouse, which every role may see, for its label); data is read in
-dashboard.queries.run, on the session role's scoped database (etl.access). Pages never import
+dashboard.queries.run, on the session role's scoped database (etl.access.scopes). Pages never import
 this module.
 """
 

@@ -1,7 +1,7 @@
-"""Tables as files: .xlsx and UTF-8-BOM CSV, through etl.safe_export (issue 5).
+"""Tables as files: .xlsx and UTF-8-BOM CSV, through etl.access.exports (issue 5).
 
 A cell that begins with = + - @ (or a tab, carriage return or line feed) would run as a formula
-when the file is opened; etl.safe_export prefixes such text cells and column names with ' so
+when the file is opened; etl.access.exports prefixes such text cells and column names with ' so
 they stay text, and tells the .xlsx writer never to make formulas, links or numbers of text.
 Numbers stay numbers: a negative rank change is not a formula. This module only adds the
 dashboard's file names.
@@ -13,7 +13,7 @@ import re
 
 import polars as pl
 
-from etl.safe_export import to_csv_bytes, to_xlsx_bytes
+from etl.access.exports import to_csv_bytes, to_xlsx_bytes
 
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
 

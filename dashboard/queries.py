@@ -24,10 +24,10 @@ import streamlit as st
 from dashboard import auth, db
 from dashboard.db import WarehouseMissing as WarehouseMissing  # pages catch it from here
 from dashboard.filters import Filters
-from etl import audit
-from etl.access import PolicyError, Scope, policy, scoped_connection
+from etl.access import audit
+from etl.access.scopes import PolicyError, Scope, policy, scoped_connection
 from etl.config import SQL_DIR
-from etl.reference import programme
+from etl.reference.programme import programme
 
 QUERY_DIR = SQL_DIR / "queries"
 

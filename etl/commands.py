@@ -12,8 +12,8 @@ import duckdb
 
 from etl.config import SAMPLE_DIR, db_path
 
-if TYPE_CHECKING:  # etl.load brings in the quality checks (seconds): only where they run
-    from etl.load import RunSummary
+if TYPE_CHECKING:  # etl.pipeline.load brings in the quality checks (seconds): only where they run
+    from etl.pipeline.load import RunSummary
 
 _STATUS_LABEL = {
     "loaded": "已导入",
@@ -33,7 +33,7 @@ def demo(db: str | None, progress: bool = True) -> int:
         print("未找到模拟导出文件，正在生成（模拟数据）…")
         simulate(SAMPLE_DIR)
         files = sample_files()
-    from etl.load import load
+    from etl.pipeline.load import load
 
     target = db_path(db)
     fresh = target.with_name(target.name + ".demo")
@@ -55,7 +55,7 @@ def sample_files() -> list[Path]:
 
 
 def load_files(files: list[Path], db: str | None, gate: bool, progress: bool) -> int:
-    from etl.load import load
+    from etl.pipeline.load import load
 
     missing = [f for f in files if not f.exists()]
     if missing:
@@ -69,8 +69,8 @@ def load_files(files: list[Path], db: str | None, gate: bool, progress: bool) ->
 
 
 def check_files(files: list[Path], db: str | None, report: Path | None, progress: bool) -> int:
-    from etl.load import check
-    from etl.report import summary_text, write_rejected_xlsx
+    from etl.pipeline.load import check
+    from etl.pipeline.report import summary_text, write_rejected_xlsx
 
     missing = [f for f in files if not f.exists()]
     if missing:
@@ -103,7 +103,7 @@ def status(db: str | None) -> int:
             "select run_id, finished_at, status, files, rows_read, rows_accepted, "
             "rows_quarantined from meta.load_runs order by finished_at desc limit 5"
         ).fetchall()
-    from etl.load import RUN_STATUS_LABEL
+    from etl.pipeline.load import RUN_STATUS_LABEL
 
     print("\n最近的导入：")
     for r in runs:
@@ -168,9 +168,9 @@ def run_sql(
     raw: bool = False,
 ) -> int:
     """One query with the role's access: CSV on stdout; a refusal on stderr with exit 2."""
-    from etl.access import AccessError, Scope, scoped_connection
-    from etl.console import ConsoleRefused, run_audited
-    from etl.safe_export import neutralise
+    from etl.access.console import ConsoleRefused, run_audited
+    from etl.access.exports import neutralise
+    from etl.access.scopes import AccessError, Scope, scoped_connection
 
     if file is not None and not file.exists():
         print(f"找不到文件：{file}", file=sys.stderr)
@@ -200,8 +200,8 @@ def run_sql(
 
 
 def user_add(name: str, role: str, province: str | None, from_stdin: bool) -> int:
-    from etl.access import AccessError
-    from etl.users import UserError, add_user, users_path
+    from etl.access.scopes import AccessError
+    from etl.access.users import UserError, add_user, users_path
 
     try:
         user = add_user(name, role, province, _new_password(from_stdin), by=_cli_user())
@@ -213,7 +213,7 @@ def user_add(name: str, role: str, province: str | None, from_stdin: bool) -> in
 
 
 def user_passwd(name: str, from_stdin: bool) -> int:
-    from etl.users import set_password
+    from etl.access.users import set_password
 
     return _user_change(
         lambda: set_password(name, _new_password(from_stdin), by=_cli_user()),
@@ -222,7 +222,7 @@ def user_passwd(name: str, from_stdin: bool) -> int:
 
 
 def user_list() -> int:
-    from etl.users import load_users, locked_until, users_path
+    from etl.access.users import load_users, locked_until, users_path
 
     users = load_users()
     if not users:
@@ -237,7 +237,7 @@ def user_list() -> int:
 
 
 def user_disable(name: str) -> int:
-    from etl.users import disable_user
+    from etl.access.users import disable_user
 
     return _user_change(
         lambda: disable_user(name, by=_cli_user()), f"已停用 {name}；其会话在下一次检查时失效"
@@ -245,15 +245,15 @@ def user_disable(name: str) -> int:
 
 
 def user_unlock(name: str) -> int:
-    from etl.users import unlock_user
+    from etl.access.users import unlock_user
 
     return _user_change(lambda: unlock_user(name, by=_cli_user()), f"已解除 {name} 的登录锁定")
 
 
 def _user_change(change, done: str) -> int:
     """Run one change to the users file: its refusal to stderr with exit 2, or `done`."""
-    from etl.access import AccessError
-    from etl.users import UserError
+    from etl.access.scopes import AccessError
+    from etl.access.users import UserError
 
     try:
         change()
@@ -268,7 +268,7 @@ def _new_password(from_stdin: bool) -> str:
     """One line of stdin, or typed twice without echo."""
     from getpass import getpass
 
-    from etl.users import UserError
+    from etl.access.users import UserError
 
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")

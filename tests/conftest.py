@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from etl.commands import sample_files
-from etl.load import load
+from etl.pipeline.load import load
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import access, audit
-from etl.access import AccessError, PolicyError, Scope, policy, scoped_connection
-from etl.load import load
-from etl.reference import programme
+from etl.access import audit
+from etl.access import scopes as access
+from etl.access.scopes import AccessError, PolicyError, Scope, policy, scoped_connection
+from etl.pipeline.load import load
+from etl.reference.programme import programme
 
 FIXTURES = Path(__file__).parent / "fixtures" / "load"
 PROVINCE = "浙江"

@@ -15,14 +15,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.checks import Known, run_checks
-from etl.checks.gx import _gate
-from etl.checks.rules import rules
-from etl.checks.scores import expert_suite
 from etl.config import SAMPLE_DIR
-from etl.load import check, load
-from etl.normalise import normalise
-from etl.read import FileRejected, read_export
+from etl.pipeline.checks import Known, run_checks
+from etl.pipeline.checks.gx import _gate
+from etl.pipeline.checks.rules import rules
+from etl.pipeline.checks.scores import expert_suite
+from etl.pipeline.load import check, load
+from etl.pipeline.normalise import normalise
+from etl.pipeline.read import FileRejected, read_export
 from tests.warehouse_state import CORE_TABLES, fingerprint
 
 BAD = Path(__file__).parent / "fixtures" / "bad"

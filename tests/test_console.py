@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from etl import audit
-from etl.access import Scope, scoped_connection
+from etl.access import audit
+from etl.access.console import ConsoleRefused, examples, run_audited, run_console
+from etl.access.scopes import Scope, scoped_connection
 from etl.config import ROOT
-from etl.console import ConsoleRefused, examples, run_audited, run_console
 from tests.warehouse_state import scalar
 
 NOT_A_QUERY = "只允许查询（SELECT），不允许修改数据或设置"

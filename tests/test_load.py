@@ -15,7 +15,7 @@ import pytest
 
 from etl.commands import sample_files
 from etl.config import ROOT
-from etl.load import load
+from etl.pipeline.load import load
 from tests.warehouse_state import fingerprint, rows, scalar
 
 FIXTURES = Path(__file__).parent / "fixtures" / "load"
@@ -165,7 +165,7 @@ def test_gbk_bom_and_xlsx_give_the_same_warehouse(tmp_path: Path) -> None:
 
 
 def test_demo_selected_counts_equal_published(demo_db: Path) -> None:
-    from etl.reference import programme
+    from etl.reference.programme import programme
 
     counted = rows(
         demo_db,

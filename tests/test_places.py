@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from etl.places import (
+from etl.reference.places import (
     BINGTUAN,
     GENERIC_SHORT_NAMES,
     PLACES_CSV,

@@ -9,11 +9,11 @@ import openpyxl
 import polars as pl
 import pytest
 
-from etl.checks import run_checks
-from etl.load import check
-from etl.normalise import normalise
-from etl.read import read_export
-from etl.report import summary_text, write_data_docs, write_rejected_xlsx
+from etl.pipeline.checks import run_checks
+from etl.pipeline.load import check
+from etl.pipeline.normalise import normalise
+from etl.pipeline.read import read_export
+from etl.pipeline.report import summary_text, write_data_docs, write_rejected_xlsx
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 RULE_FILES = ("rules_submissions.csv", "rules_scores.csv", "rules_outcomes.csv", "rules_quota.csv")

@@ -9,7 +9,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from etl.safe_export import neutralise, to_csv_bytes, to_xlsx_bytes
+from etl.access.exports import neutralise, to_csv_bytes, to_xlsx_bytes
 
 ATTACK = '=HYPERLINK("http://x")'
 

@@ -16,9 +16,10 @@ import openpyxl
 import polars as pl
 import pytest
 
-from etl.contract import SPEC_BY_KIND
-from etl.places import infer_province
-from etl.reference import programme, provinces, resolve_province
+from etl.reference.contract import SPEC_BY_KIND
+from etl.reference.geography import provinces, resolve_province
+from etl.reference.places import infer_province
+from etl.reference.programme import programme
 from etl.simulate import simulate
 
 YEARS = tuple(range(2019, 2026))

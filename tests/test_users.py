@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from etl import audit, users
-from etl.config import ROOT
-from etl.users import (
+from etl.access import audit, users
+from etl.access.users import (
     UserError,
     add_user,
     authenticate,
@@ -25,6 +24,7 @@ from etl.users import (
     set_password,
     unlock_user,
 )
+from etl.config import ROOT
 
 PASSWORD = "浙江融媒-2024-secret"
 T0 = datetime.now().replace(microsecond=0) + timedelta(hours=2)  # after the fixture's user_add
@@ -130,7 +130,7 @@ def test_a_success_resets_the_count(bureau_user) -> None:
 
 def test_the_lock_survives_a_restart(bureau_user, files) -> None:
     fail("zj_bureau", 5, start=datetime.now() - timedelta(minutes=5))
-    code = "from etl.users import locked_until; print(locked_until('zj_bureau') is not None)"
+    code = "from etl.access.users import locked_until; print(locked_until('zj_bureau') is not None)"
     env = {
         "PATH": "/usr/bin:/bin",
         users.USERS_ENV_VAR: str(files["users"]),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import components, queries
-from etl.audit import ACTIONS
+from etl.access.audit import ACTIONS
 
 COLUMNS = {
     "logged_at": "时间",

@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import charts, components, fmt, labels, queries
 from dashboard.filters import Filters
 from dashboard.labels import MEASURES, SCHEME_CHANGE_YEAR, Measure
-from etl.reference import domains
+from etl.reference.programme import domains
 
 HEAT_MEASURES = ("submissions", "selected", "selection_rate")
 HEAT_BY_LABEL = {MEASURES[k].label: k for k in HEAT_MEASURES}

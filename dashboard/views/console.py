@@ -1,6 +1,6 @@
 """SQL 控制台: read-only SQL over the role's own tables (研究人员, 领导; access.toml [console]).
 
-The query runs on the session's scoped database (etl.access) through etl.console: one SELECT,
+The query runs on the session's scoped database (etl.access.scopes) through etl.access.console: one SELECT,
 no files, network, extensions or settings, a time limit and a row cap; refusals are shown in
 plain Chinese; every query and refusal is audited. Results export like every other table.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, components, queries
-from etl.console import ConsoleRefused, examples, run_audited, table_names
+from etl.access.console import ConsoleRefused, examples, run_audited, table_names
 
 SQL_KEY = "console_sql"
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import auth, components, fmt, labels, queries
 from etl.config import db_path, docs_dir
-from etl.contract import SPECS
+from etl.reference.contract import SPECS
 
 RUN_COLUMNS = {
     "finished_at": "完成时间",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth
-from etl.users import authenticate, issue_session, locked_until
+from etl.access.users import authenticate, issue_session, locked_until
 
 
 def main() -> None:

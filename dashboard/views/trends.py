@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import charts, components, fmt, labels, queries, theme
 from dashboard.filters import Filters
 from dashboard.labels import CENTRAL, MEASURES, REGIONS, SCHEME_CHANGE_YEAR
-from etl.reference import domains
+from etl.reference.programme import domains
 
 TREND_MEASURES = ("submissions", "selected", "selection_rate", "reached_final")
 MEASURE_BY_LABEL = {MEASURES[k].label: k for k in TREND_MEASURES}

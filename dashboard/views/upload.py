@@ -2,8 +2,8 @@
 
 For the roles in access.toml [uploads] (管理员). The files are saved to a private temporary
 folder under their own names (the loader tells a file's kind by its columns and name), checked
-against the warehouse without writing (etl.load.check), and loaded only after confirmation
-(etl.load.load). The loader builds a new warehouse file and swaps it in: pages being read keep
+against the warehouse without writing (etl.pipeline.load.check), and loaded only after confirmation
+(etl.pipeline.load.load). The loader builds a new warehouse file and swaps it in: pages being read keep
 their old file until their next rerun, which opens the new one (db.current follows the inode).
 """
 
@@ -17,10 +17,10 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, components, labels, queries
-from etl import audit
+from etl.access import audit
 from etl.config import db_path
-from etl.load import check, load
-from etl.report import summary_text
+from etl.pipeline.load import check, load
+from etl.pipeline.report import summary_text
 
 PENDING = "_upload_pending"  # {folder, paths, report, blocking} between check and load
 FILE_COLUMNS = {

@@ -1,4 +1,4 @@
-r"""Regenerate data/reference/places.csv, the gazetteer behind etl/places.py.
+r"""Regenerate data/reference/places.csv, the gazetteer behind etl/reference/places.py.
 
 Source: the GB/T 2260 division table `adcodes.csv` that the PyPI packages ship as data
 (columns adcode,name,longitude,latitude; 12-digit codes):
@@ -25,7 +25,7 @@ import csv
 import sys
 from pathlib import Path
 
-from etl.places import PROVINCES
+from etl.reference.places import PROVINCES
 
 OUT = Path(__file__).resolve().parent / "places.csv"
 COLUMNS = ("adcode", "name", "short_name", "level", "province", "prefecture")

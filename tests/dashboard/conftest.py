@@ -12,10 +12,10 @@ from page_reading import APP, PAGES
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import TRUSTED_HEADER_ENV
-from etl.audit import AUDIT_ENV_VAR
+from etl.access.audit import AUDIT_ENV_VAR
+from etl.access.users import USERS_ENV_VAR
 from etl.config import DB_ENV_VAR
-from etl.load import load
-from etl.users import USERS_ENV_VAR
+from etl.pipeline.load import load
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "load"
 

@@ -15,9 +15,9 @@ from page_reading import APP, PAGES, metric, table, texts
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components import EXPORTS
-from etl import audit
+from etl.access import audit
+from etl.access.users import add_user
 from etl.config import DB_ENV_VAR
-from etl.users import add_user
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_PAGES = [

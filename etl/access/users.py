@@ -32,8 +32,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from etl import audit
-from etl.access import Scope
+from etl.access import audit
+from etl.access.scopes import Scope
 from etl.config import DATA_DIR
 
 USERS_ENV_VAR = "CONVERGENCE_USERS"

@@ -6,7 +6,7 @@ from functools import cache
 
 import polars as pl
 
-from etl.checks.common import (
+from etl.pipeline.checks.common import (
     FILE,
     TEXT,
     base_checks,
@@ -18,13 +18,13 @@ from etl.checks.common import (
     unique_check,
     with_duplicates,
 )
-from etl.checks.gx import Check, SuiteSpec, gxe
-from etl.checks.rules import rules
-from etl.contract import SUBMISSIONS
-from etl.normalise import Normalised
-from etl.places import CENTRAL
-from etl.read import ROW
-from etl.reference import programme
+from etl.pipeline.checks.gx import Check, SuiteSpec, gxe
+from etl.pipeline.checks.rules import rules
+from etl.pipeline.normalise import Normalised
+from etl.pipeline.read import ROW
+from etl.reference.contract import SUBMISSIONS
+from etl.reference.places import CENTRAL
+from etl.reference.programme import programme
 
 
 @cache

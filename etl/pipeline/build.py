@@ -14,7 +14,8 @@ import duckdb
 import polars as pl
 
 from etl.config import SQL_DIR
-from etl.reference import domains, programme, provinces
+from etl.reference.geography import provinces
+from etl.reference.programme import domains, programme
 
 LAYERS = (("staging", "staging", "view"), ("core", "core", "table"), ("marts", "mart", "table"))
 SCHEMAS = ("raw", "ref", "staging", "core", "mart", "meta")

@@ -13,9 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-PLACES_CSV = Path(__file__).resolve().parent.parent / "data" / "reference" / "places.csv"
+from etl.config import REFERENCE_DIR
+
+PLACES_CSV = REFERENCE_DIR / "places.csv"
 
 # (GB/T 2260 code prefix, short name, full name), in official order.
 PROVINCES = (

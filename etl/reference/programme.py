@@ -1,4 +1,4 @@
-"""Reference data and programme rules, read from data/reference/ (the single source).
+"""Programme rules, read from data/reference/ (the single source).
 
 Rules are data, not code: quotas, deadlines, tracks, categories, stages, rubric and
 published counts per year are read from programme.toml and rubric.toml.
@@ -6,14 +6,13 @@ published counts per year are read from programme.toml and rubric.toml.
 
 from __future__ import annotations
 
-import csv
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 from etl.config import REFERENCE_DIR
+from etl.reference.geography import provinces
 
 
 @dataclass(frozen=True)
@@ -62,11 +61,6 @@ class YearRules:
 def _read_toml(name: str) -> dict:
     with open(REFERENCE_DIR / name, "rb") as handle:
         return tomllib.load(handle)
-
-
-def _read_csv(name: str) -> list[dict[str, str]]:
-    with open(REFERENCE_DIR / name, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _rubric_for(year: int, rubric: dict) -> tuple[tuple[Criterion, ...], dict[str, int]]:
@@ -121,32 +115,3 @@ def domains() -> dict[str, tuple[str, ...]]:
         "result": tuple(raw["outcome_values"]),
         "province": tuple(p["province"] for p in provinces() if p["takes_part"] == "true"),
     }
-
-
-@cache
-def provinces() -> tuple[dict[str, str], ...]:
-    """Province-level regions in official order, with 兵团, 中央单位 and the non-participants."""
-    return tuple(sorted(_read_csv("provinces.csv"), key=lambda p: int(p["sort_order"])))
-
-
-def _alias_key(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().replace(" ", "").lower()
-
-
-@cache
-def province_aliases() -> dict[str, tuple[str, str]]:
-    """alias key -> (province, kind); kind 'official' for names, 'colloquial'/'english' else."""
-    table: dict[str, tuple[str, str]] = {}
-    for p in provinces():
-        if p["takes_part"] != "true":
-            continue
-        for name in (p["province"], p["name_full"], p["name_en"]):
-            table[_alias_key(name)] = (p["province"], "official")
-    for row in _read_csv("province_aliases.csv"):
-        table[_alias_key(row["alias"])] = (row["province"], row["kind"])
-    return table
-
-
-def resolve_province(text: str) -> tuple[str, str] | None:
-    """(province, kind) for a province as typed, or None when no alias matches."""
-    return province_aliases().get(_alias_key(text))

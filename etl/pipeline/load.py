@@ -23,13 +23,13 @@ import duckdb
 import polars as pl
 from tqdm import tqdm
 
-from etl.build import build
-from etl.checks import ISSUE_SCHEMA, RESULT_SCHEMA, CheckReport, Known, run_checks
 from etl.config import SQL_DIR, db_path, docs_dir
-from etl.normalise import Normalised, normalise
-from etl.places import infer_province
-from etl.read import ROW, FileRejected, read_export
-from etl.stage import StagedFile, stage_file, write_ledger, write_staged
+from etl.pipeline.build import build
+from etl.pipeline.checks import ISSUE_SCHEMA, RESULT_SCHEMA, CheckReport, Known, run_checks
+from etl.pipeline.normalise import Normalised, normalise
+from etl.pipeline.read import ROW, FileRejected, read_export
+from etl.pipeline.stage import StagedFile, stage_file, write_ledger, write_staged
+from etl.reference.places import infer_province
 
 RUN_STATUS_LABEL = {
     "succeeded": "成功",
@@ -120,7 +120,7 @@ def load(
 
 def _write_docs(run: RunSummary, target: Path) -> None:
     """Data Docs are a report about the run; a failure to write them must not fail the load."""
-    from etl.report import write_data_docs
+    from etl.pipeline.report import write_data_docs
 
     try:
         write_data_docs(run.run_id, run.report, docs_dir(target))

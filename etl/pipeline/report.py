@@ -1,7 +1,7 @@
 """What a check run tells people: a per-rule summary for the terminal, a rejected-rows workbook a
 bureau can fix and resubmit, and Great Expectations Data Docs for the run.
 
-Each function takes either a RunSummary (what etl.load.check and etl.load.load return) or a
+Each function takes either a RunSummary (what etl.pipeline.load.check and etl.pipeline.load.load return) or a
 bare CheckReport with the tables it checked, so tests and notebooks need no warehouse.
 """
 
@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING
 import polars as pl
 import xlsxwriter
 
-from etl.checks import CheckReport
-from etl.checks.common import headers_of
-from etl.checks.gx import docs_context
 from etl.config import DOCS_DIR
-from etl.normalise import Normalised
-from etl.read import ROW
+from etl.pipeline.checks import CheckReport
+from etl.pipeline.checks.common import headers_of
+from etl.pipeline.checks.gx import docs_context
+from etl.pipeline.normalise import Normalised
+from etl.pipeline.read import ROW
 
 if TYPE_CHECKING:
-    from etl.load import RunSummary
+    from etl.pipeline.load import RunSummary
 
 SEVERITY_LABEL = {"blocking": "隔离", "warning": "警告"}
 KIND_LABEL = {"submissions": "申报表", "scores": "评分表", "outcomes": "结果表"}

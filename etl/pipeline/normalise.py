@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from etl.contract import ExportSpec
-from etl.read import ROW, RawTable
-from etl.reference import domains, province_aliases
+from etl.pipeline.read import ROW, RawTable
+from etl.reference.contract import ExportSpec
+from etl.reference.geography import province_aliases
+from etl.reference.programme import domains
 
 _TRUE = ("是", "y", "yes", "true", "1", "√", "推荐", "已推荐")
 _FALSE = ("否", "n", "no", "false", "0", "×", "不推荐", "未推荐")

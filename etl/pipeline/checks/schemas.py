@@ -1,4 +1,4 @@
-"""The shapes the gate hands to the loader (etl.load, etl.stage) and the reports."""
+"""The shapes the gate hands to the loader (etl.pipeline.load, etl.pipeline.stage) and the reports."""
 
 from __future__ import annotations
 

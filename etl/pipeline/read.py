@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.contract import SPECS, ExportSpec, header_index, header_key
+from etl.reference.contract import SPECS, ExportSpec, header_index, header_key
 
 ROW = "_row"  # the row number as Excel shows it (header row = its own number)
 HEADER_SEARCH_ROWS = 15  # title rows above the header that we tolerate

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from etl.checks import CheckReport, Known, outcomes, scores, submissions
-from etl.checks.common import FILE, Run, headers_of, issues
-from etl.checks.gx import SuiteSpec, Validation, validate
-from etl.checks.rules import rules
-from etl.checks.schemas import ISSUE_SCHEMA, RESULT_SCHEMA
-from etl.normalise import Normalised
-from etl.read import ROW
+from etl.pipeline.checks import CheckReport, Known, outcomes, scores, submissions
+from etl.pipeline.checks.common import FILE, Run, headers_of, issues
+from etl.pipeline.checks.gx import SuiteSpec, Validation, validate
+from etl.pipeline.checks.rules import rules
+from etl.pipeline.checks.schemas import ISSUE_SCHEMA, RESULT_SCHEMA
+from etl.pipeline.normalise import Normalised
+from etl.pipeline.read import ROW
 
 KINDS = ("submissions", "scores", "outcomes")
 

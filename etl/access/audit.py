@@ -4,7 +4,7 @@ It lives in its own DuckDB file, data/audit.duckdb (table meta.audit), not in th
 load builds a new warehouse and swaps it in, and the dashboard opens the warehouse read-only,
 so a log kept there would be lost or unwritable. Each event is one short transaction; the
 file is opened only for that moment, so the CLI and the dashboard can both write to it. The
-admin role sees it as meta.audit in its scoped database (etl/access.py).
+admin role sees it as meta.audit in its scoped database (etl/access/scopes.py).
 
 Never pass a password, a session token or a secret as `detail`.
 """

@@ -10,7 +10,7 @@ from functools import cache
 
 import polars as pl
 
-from etl.checks.common import (
+from etl.pipeline.checks.common import (
     FILE,
     TEXT,
     Run,
@@ -23,13 +23,13 @@ from etl.checks.common import (
     unique_check,
     with_duplicates,
 )
-from etl.checks.gx import Check, SuiteSpec, gxe
-from etl.checks.rules import rules
-from etl.contract import OUTCOMES
-from etl.normalise import Normalised
-from etl.places import infer_province
-from etl.read import ROW
-from etl.reference import programme
+from etl.pipeline.checks.gx import Check, SuiteSpec, gxe
+from etl.pipeline.checks.rules import rules
+from etl.pipeline.normalise import Normalised
+from etl.pipeline.read import ROW
+from etl.reference.contract import OUTCOMES
+from etl.reference.places import infer_province
+from etl.reference.programme import programme
 
 SELECTED = "入选"
 UNPLACED = ("ambiguous", "unknown")  # PlaceGuess statuses a person must settle

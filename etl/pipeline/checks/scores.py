@@ -12,7 +12,7 @@ from functools import cache
 import numpy as np
 import polars as pl
 
-from etl.checks.common import (
+from etl.pipeline.checks.common import (
     FILE,
     TEXT,
     Run,
@@ -23,12 +23,12 @@ from etl.checks.common import (
     unique_check,
     with_duplicates,
 )
-from etl.checks.gx import Check, SuiteSpec, gxe
-from etl.checks.rules import rules, settings
-from etl.contract import SCORES
-from etl.normalise import Normalised
-from etl.read import ROW
-from etl.reference import domains, programme
+from etl.pipeline.checks.gx import Check, SuiteSpec, gxe
+from etl.pipeline.checks.rules import rules, settings
+from etl.pipeline.normalise import Normalised
+from etl.pipeline.read import ROW
+from etl.reference.contract import SCORES
+from etl.reference.programme import domains, programme
 
 EFFECT_ROUNDS = 30  # alternating-means passes; the effects settle to 0.01 points well before
 CRITERIA = tuple(c.field for c in SCORES.columns if c.kind == "score" and c.field != "total_score")

@@ -34,10 +34,11 @@ from pathlib import Path
 
 import duckdb
 
-from etl import audit
-from etl.build import ordered_models
+from etl.access import audit
 from etl.config import REFERENCE_DIR, SQL_DIR, db_path
-from etl.reference import programme, provinces, resolve_province
+from etl.pipeline.build import ordered_models
+from etl.reference.geography import provinces, resolve_province
+from etl.reference.programme import programme
 
 POLICY_FILE = REFERENCE_DIR / "access.toml"
 SCHEMAS = ("core", "mart", "meta", "ref")

@@ -13,13 +13,13 @@ from datetime import date, datetime
 
 import polars as pl
 
-from etl.checks.gx import Check, Failure, gxe
-from etl.checks.rules import rules, type_hint
-from etl.checks.schemas import ISSUE_SCHEMA
-from etl.contract import ExportSpec
-from etl.normalise import Normalised
-from etl.read import ROW
-from etl.reference import domains, programme
+from etl.pipeline.checks.gx import Check, Failure, gxe
+from etl.pipeline.checks.rules import rules, type_hint
+from etl.pipeline.checks.schemas import ISSUE_SCHEMA
+from etl.pipeline.normalise import Normalised
+from etl.pipeline.read import ROW
+from etl.reference.contract import ExportSpec
+from etl.reference.programme import domains, programme
 
 TEXT = "_text__"
 FILE = "_file_id"

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
-from etl.checks import CheckReport
-from etl.read import ROW
+from etl.pipeline.checks import CheckReport
+from etl.pipeline.read import ROW
 
 if TYPE_CHECKING:
-    from etl.load import FileResult, RunSummary
+    from etl.pipeline.load import FileResult, RunSummary
 
 RAW_COLUMNS = {
     "submissions": (

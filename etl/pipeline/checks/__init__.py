@@ -1,6 +1,6 @@
 """The data-quality gate: Great Expectations suites per export, run by every load and check.
 
-Interface used by etl.load and the `check` command:
+Interface used by etl.pipeline.load and the `check` command:
 
     report = run_checks(tables, known)
 
@@ -8,7 +8,7 @@ Interface used by etl.load and the `check` command:
 (so a score may refer to a submission loaded last week). The report lists every failing
 cell (issues) and every rule's tally (results). A blocking issue quarantines its row; a
 warning keeps the row and flags it. Rules, severities and messages:
-data/reference/quality_rules.toml; the values they compare against: etl.reference.
+data/reference/quality_rules.toml; the values they compare against: etl.reference.programme.
 
 How: each module (submissions, scores, outcomes) derives helper columns with polars — null
 where a rule does not apply — and gx.py expects them with one GX suite per frame shape.
@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from etl.checks.schemas import ISSUE_SCHEMA, RESULT_SCHEMA
+from etl.pipeline.checks.schemas import ISSUE_SCHEMA, RESULT_SCHEMA
 
 if TYPE_CHECKING:
-    from etl.checks.gx import Validation
-    from etl.normalise import Normalised
+    from etl.pipeline.checks.gx import Validation
+    from etl.pipeline.normalise import Normalised
 
 __all__ = ["ISSUE_SCHEMA", "RESULT_SCHEMA", "CheckReport", "Known", "run_checks"]
 
@@ -64,6 +64,6 @@ def run_checks(tables: list[Normalised], known: Known | None = None) -> CheckRep
     Great Expectations is imported here, not at the top: it costs seconds, and commands that
     do not check (status, load --no-gate, the dashboard) should not pay for it.
     """
-    from etl.checks.gate import run_gate
+    from etl.pipeline.checks.gate import run_gate
 
     return run_gate(tables, known)

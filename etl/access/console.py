@@ -1,6 +1,6 @@
 """The SQL console (SQL 查询台): one read-only query on a role's scoped database.
 
-The scoped database (etl/access.py) already holds only what the role may see, is opened
+The scoped database (etl/access/scopes.py) already holds only what the role may see, is opened
 read-only, cannot reach files, the network or extensions, and has its configuration locked.
 The console adds what a shared service needs on top: exactly one statement, and only a query
 (SELECT, or EXPLAIN of one); a time limit; a row cap; and errors in plain Chinese.
@@ -18,8 +18,8 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from etl import audit
-from etl.access import Scope, policy
+from etl.access import audit
+from etl.access.scopes import Scope, policy
 from etl.config import SQL_DIR
 
 EXAMPLES_DIR = SQL_DIR / "examples"

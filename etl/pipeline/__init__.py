@@ -1,0 +1,1 @@
+"""The pipeline: read → normalise → check → stage → build → publish (etl.pipeline.load)."""
