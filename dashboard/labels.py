@@ -1,7 +1,7 @@
-"""On-screen names of the warehouse's columns and measures, written once (GLOSSARY.md).
+"""The dashboard's measures and notes: how a number is labelled, counted and caveated.
 
-Code and SQL use the English names; everything a user reads goes through this module, so a
-chart, a table header and an exported file call one idea by one name.
+Column names, statuses and other terms come from etl.glossary, written once for the CLI,
+the reports and the pages alike; this module adds what only the pages need.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
+
+from etl.glossary import COLUMNS
 
 FUNNEL = (
     ("submissions", "申报"),
@@ -53,61 +55,8 @@ MEASURES = {
 }
 MAP_MEASURES = ("submissions", "selected", "selection_rate", "mean_score")
 
-COLUMNS = {
-    "year": "年度",
-    "province": "所属省份",
-    "region": "区域",
-    "track": "申报类型",
-    "category": "申报类别",
-    "group": "类型/类别",
-    "unit_name": "申报单位",
-    "unit_type": "单位类型",
-    "unit_level": "单位层级",
-    "title": "案例名称",
-    "submission_id": "申报编号",
-    "submissions": "申报数",
-    "recommended": "省级推荐",
-    "reached_first": "进入初评",
-    "reached_second": "进入复评",
-    "reached_final": "进入终评",
-    "selected": "入选数",
-    "selection_rate": "入选率（%）",
-    "recommendation_rate": "推荐率（%）",
-    "final_rate": "终评率（%）",
-    "mean_score": "平均分",
-    "provinces": "参与省份",
-    "furthest_stage": "最远阶段",
-    "is_selected": "入选",
-    "is_recommended": "省级推荐",
-    "first_score": "初评得分",
-    "second_score": "复评得分",
-    "final_score": "终评得分",
-    "rank": "排名",
-    "rank_change": "排名变化",
-    "quota": "配额",
-    "note": "说明",
-}
-
 
 def rename(frame: pl.DataFrame, extra: dict[str, str] | None = None) -> pl.DataFrame:
     """The frame with its known columns under their on-screen names."""
     names = {**COLUMNS, **(extra or {})}
     return frame.rename({c: names[c] for c in frame.columns if c in names})
-
-
-RUN_STATUS = {
-    "succeeded": "成功",
-    "nothing new": "无新数据",
-    "failed": "失败",
-    "passed": "通过",
-    "running": "进行中",
-}
-FILE_STATUS = {
-    "loaded": "已导入",
-    "skipped": "已跳过",
-    "rejected": "整表拒收",
-    "checked": "已检查",
-    "pending": "未处理",
-}
-KINDS = {"submissions": "申报表", "scores": "评分表", "outcomes": "结果表"}
-SEVERITY = {"blocking": "阻断（隔离）", "warning": "警告"}

@@ -13,7 +13,7 @@ import duckdb
 from etl.config import SAMPLE_DIR, db_path
 
 if TYPE_CHECKING:  # etl.pipeline.load brings in the quality checks (seconds): only where they run
-    from etl.pipeline.load import RunSummary
+    from etl.pipeline.run import RunSummary
 
 _STATUS_LABEL = {
     "loaded": "已导入",
@@ -103,7 +103,7 @@ def status(db: str | None) -> int:
             "select run_id, finished_at, status, files, rows_read, rows_accepted, "
             "rows_quarantined from meta.load_runs order by finished_at desc limit 5"
         ).fetchall()
-    from etl.pipeline.load import RUN_STATUS_LABEL
+    from etl.glossary import RUN_STATUS as RUN_STATUS_LABEL
 
     print("\n最近的导入：")
     for r in runs:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import components, queries
-from etl.access.audit import ACTIONS
+from etl.glossary import AUDIT_ACTIONS
 
 COLUMNS = {
     "logged_at": "时间",
@@ -25,8 +25,8 @@ def main() -> None:
     left, right = st.columns([2, 1])
     actions = left.multiselect(
         "操作",
-        list(ACTIONS),
-        format_func=lambda a: ACTIONS[a],
+        list(AUDIT_ACTIONS),
+        format_func=lambda a: AUDIT_ACTIONS[a],
         placeholder="全部操作",
         key="audit_actions",
     )
@@ -35,7 +35,7 @@ def main() -> None:
     if log.is_empty():
         components.empty("没有符合条件的记录。")
         return
-    shown = log.with_columns(log["action"].replace(ACTIONS)).rename(COLUMNS)
+    shown = log.with_columns(log["action"].replace(AUDIT_ACTIONS)).rename(COLUMNS)
     components.table(shown, "审计日志", None, "audit_log")
 
 

@@ -13,6 +13,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, components, fmt, labels, queries
+from etl import glossary
 from etl.config import db_path, docs_dir
 from etl.reference.contract import SPECS
 
@@ -75,7 +76,7 @@ def main() -> None:
 def _freshness(runs: pl.DataFrame) -> None:
     version = queries.version()
     last = runs.row(0, named=True)
-    status = labels.RUN_STATUS.get(last["status"], last["status"])
+    status = glossary.RUN_STATUS.get(last["status"], last["status"])
     quarantined = fmt.count(int(runs["rows_quarantined"].sum()), "行")
     st.container(border=True).markdown(
         f"**数据截至** {fmt.day(version.data_as_of)}　"
@@ -89,7 +90,7 @@ def _runs(runs: pl.DataFrame) -> None:
     shown = runs.select(
         "finished_at",
         "command",
-        pl.col("status").replace(labels.RUN_STATUS),
+        pl.col("status").replace(glossary.RUN_STATUS),
         *[c for c in RUN_COLUMNS if c not in ("finished_at", "command", "status")],
     )
     components.table(shown.rename(RUN_COLUMNS), "导入记录", None, "runs")
@@ -118,9 +119,9 @@ def _rules(run_id: str) -> None:
     three.metric("未通过", fmt.count(failed.height, "条"), border=True)
     shown = results.select(
         "rule_id",
-        pl.col("kind").replace(labels.KINDS),
+        pl.col("kind").replace(glossary.KINDS),
         "description",
-        pl.col("severity").replace(labels.SEVERITY),
+        pl.col("severity").replace(glossary.SEVERITY),
         "checked",
         "failed",
         "failed_pct",
@@ -142,7 +143,7 @@ def _rules(run_id: str) -> None:
 def _files(run_id: str) -> None:
     with st.expander("这次导入的文件"):
         files = queries.load_files(run_id).with_columns(
-            pl.col("kind").replace(labels.KINDS), pl.col("status").replace(labels.FILE_STATUS)
+            pl.col("kind").replace(glossary.KINDS), pl.col("status").replace(glossary.FILE_STATUS)
         )
         names = {
             "file_name": "文件",
@@ -191,7 +192,7 @@ def _issues(frame: pl.DataFrame) -> pl.DataFrame:
         c: n for c, n in {**ISSUE_COLUMNS, "province": "所属省份"}.items() if c in frame.columns
     }
     frame = _field_headers(frame)
-    return frame.with_columns(pl.col("kind").replace(labels.KINDS)).rename(renamed)
+    return frame.with_columns(pl.col("kind").replace(glossary.KINDS)).rename(renamed)
 
 
 def _quarantine(provinces: list[str]) -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, components, labels, queries
+from dashboard import auth, components, queries
+from etl import glossary
 from etl.access import audit
 from etl.config import db_path
 from etl.pipeline.load import check, load
@@ -85,8 +86,8 @@ def _files(run) -> pl.DataFrame:
         [
             {
                 "file": f.path.name,
-                "kind": labels.KINDS.get(f.kind, f.kind),
-                "status": labels.FILE_STATUS.get(f.status, f.status),
+                "kind": glossary.KINDS.get(f.kind, f.kind),
+                "status": glossary.FILE_STATUS.get(f.status, f.status),
                 "rows_read": f.rows_read,
                 "rows_accepted": f.rows_accepted,
                 "rows_quarantined": f.rows_quarantined,

@@ -24,24 +24,11 @@ import duckdb
 import polars as pl
 
 from etl.config import DATA_DIR
+from etl.glossary import AUDIT_ACTIONS
 
 AUDIT_ENV_VAR = "CONVERGENCE_AUDIT"
 DEFAULT_AUDIT = DATA_DIR / "audit.duckdb"
 
-ACTIONS = {
-    "sign_in": "登录",
-    "sign_in_failed": "登录失败",
-    "sign_in_locked": "账户锁定中，拒绝登录",
-    "sign_out": "退出登录",
-    "console": "SQL 查询",
-    "export": "导出",
-    "upload": "上传文件",
-    "load": "导入数据",
-    "user_add": "新增用户",
-    "user_passwd": "修改密码",
-    "user_disable": "停用用户",
-    "user_unlock": "解除锁定",
-}
 
 _SCHEMA = """
 create schema if not exists meta;
@@ -78,8 +65,8 @@ def record(
     path: str | os.PathLike | None = None,
     at: datetime | None = None,
 ) -> None:
-    """Append one event to meta.audit (action: a key of ACTIONS)."""
-    if action not in ACTIONS:
+    """Append one event to meta.audit (action: a key of etl.glossary.AUDIT_ACTIONS)."""
+    if action not in AUDIT_ACTIONS:
         raise ValueError(f"未知的审计动作：{action}")
     name = _clean(who, 200).replace("\n", " ").replace("\t", " ")
     event = [at or datetime.now(), name, role, action, _clean(detail), rows]

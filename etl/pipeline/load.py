@@ -12,11 +12,8 @@ import os
 import shutil
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -25,67 +22,13 @@ from tqdm import tqdm
 
 from etl.config import SQL_DIR, db_path, docs_dir
 from etl.pipeline.build import build
-from etl.pipeline.checks import ISSUE_SCHEMA, RESULT_SCHEMA, CheckReport, Known, run_checks
+from etl.pipeline.checks import Known, run_checks
+from etl.pipeline.ledger import write_ledger
 from etl.pipeline.normalise import Normalised, normalise
-from etl.pipeline.read import ROW, FileRejected, read_export
-from etl.pipeline.stage import StagedFile, stage_file, write_ledger, write_staged
+from etl.pipeline.read import FileRejected, read_export
+from etl.pipeline.run import FileResult, RunSummary
+from etl.pipeline.stage import StagedFile, stage_file, write_staged
 from etl.reference.places import infer_province
-
-RUN_STATUS_LABEL = {
-    "succeeded": "成功",
-    "nothing new": "无新数据",
-    "passed": "通过",
-    "failed": "有阻断问题",
-}
-
-
-@dataclass
-class FileResult:
-    """What happened to one file in one run (a row of meta.load_files)."""
-
-    path: Path
-    file_id: str | None = None
-    kind: str | None = None
-    encoding: str | None = None
-    bytes: int = 0
-    status: str = "pending"  # loaded | skipped | rejected | checked
-    rows_read: int = 0
-    rows_accepted: int = 0
-    rows_quarantined: int = 0
-    rows_warned: int = 0
-    message: str = ""
-    read_seconds: float = 0.0
-    check_seconds: float = 0.0
-    stage_seconds: float = 0.0
-    load_seq: int | None = None
-    is_simulated: bool = False
-    table: Normalised | None = field(default=None, repr=False)
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    command: str
-    db: Path
-    files: list[FileResult]
-    report: CheckReport
-    status: str = "running"
-    seconds: float = 0.0
-    gate: bool = True
-
-    @property
-    def rows(self) -> dict[str, int]:
-        keys = ("rows_read", "rows_accepted", "rows_quarantined", "rows_warned")
-        return {k: sum(getattr(f, k) for f in self.files) for k in keys}
-
-    @property
-    def status_label(self) -> str:
-        return RUN_STATUS_LABEL.get(self.status, self.status)
-
-    @property
-    def has_blocking(self) -> bool:
-        rejected = any(f.status == "rejected" for f in self.files)
-        return rejected or self.report.blocking().height > 0
 
 
 def load(
@@ -99,22 +42,30 @@ def load(
     """Load files into the warehouse; files already loaded (same content) are skipped."""
     target = db_path(db)
     with writer_lock(target):
-        run = _start("load", target, paths, gate)
-        loaded_ids = _loaded_file_ids(target)
-        _read_all(run, loaded_ids, progress)
-        known = _known(target)
+        known, loaded_ids = _warehouse_state(target)
+        run = RunSummary.start(
+            "load", target, _read_all(paths, loaded_ids, simulated, progress), gate
+        )
         _validate(run, known if gate else None)
-        for f in run.files:
-            f.is_simulated = simulated
         provinces = _submission_provinces(run, known)
-        staged = [
-            stage_file(f, run.report, simulated, provinces)
-            for f in run.files
-            if f.table is not None
-        ]
+        staged = [stage_file(f, run.report, provinces) for f in run.files if f.table is not None]
         _publish(target, run, staged, progress)
     if gate and run.report.results.height:
         _write_docs(run, target)
+    return run
+
+
+def check(paths: list[Path], db: Path | str | None = None, progress: bool = True) -> RunSummary:
+    """Validate files as a load would, against the warehouse, and write nothing."""
+    target = db_path(db)
+    known, _ = _warehouse_state(target)
+    run = RunSummary.start("check", target, _read_all(paths, set(), False, progress), True)
+    _validate(run, known)
+    for f in run.files:
+        if f.table is not None:
+            f.tally(run.report)
+            f.status = "checked"
+    run.finish("failed" if run.has_blocking else "passed")
     return run
 
 
@@ -128,47 +79,40 @@ def _write_docs(run: RunSummary, target: Path) -> None:
         print(f"提示：数据质量报告（Data Docs）未能生成：{exc}", file=sys.stderr)
 
 
-def check(paths: list[Path], db: Path | str | None = None, progress: bool = True) -> RunSummary:
-    """Validate files as a load would, against the warehouse, and write nothing."""
-    target = db_path(db)
-    run = _start("check", target, paths, True)
-    _read_all(run, set(), progress)
-    _validate(run, _known(target))
-    for f in run.files:
-        if f.table is not None:
-            _tally(f, run.report)
-            f.status = "checked"
-    run.status = "failed" if run.has_blocking else "passed"
-    return run
-
-
-def _start(command: str, target: Path, paths: list[Path], gate: bool) -> RunSummary:
-    run_id = datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-    files = [FileResult(Path(p)) for p in paths]
-    empty = CheckReport(pl.DataFrame(schema=ISSUE_SCHEMA), pl.DataFrame(schema=RESULT_SCHEMA))
-    run = RunSummary(run_id, command, target, files, empty, gate=gate)
-    run.seconds = -time.perf_counter()
-    return run
-
-
-def _read_all(run: RunSummary, loaded_ids: set[str], progress: bool) -> None:
+def _read_all(
+    paths: list[Path], loaded_ids: set[str], simulated: bool, progress: bool
+) -> list[FileResult]:
     seen = set(loaded_ids)
-    for f in tqdm(run.files, desc="读取文件", unit="个", disable=not progress or None):
-        started = time.perf_counter()
-        try:
-            raw = read_export(f.path)
-        except FileRejected as exc:
-            f.status, f.message = "rejected", exc.message
-            f.bytes = f.path.stat().st_size if f.path.exists() else 0
-            continue
-        f.file_id, f.kind, f.encoding = raw.sha256, raw.spec.kind, raw.encoding
-        f.bytes, f.rows_read = f.path.stat().st_size, raw.frame.height
-        if f.file_id in seen:
-            f.status, f.message = "skipped", "内容相同的文件已导入过，本次跳过"
-            continue
-        seen.add(f.file_id)
-        f.table = _with_places(normalise(raw))
-        f.read_seconds = time.perf_counter() - started
+    files = []
+    for path in tqdm(paths, desc="读取文件", unit="个", disable=not progress or None):
+        files.append(_read_one(Path(path), seen, simulated))
+    return files
+
+
+def _read_one(path: Path, seen: set[str], simulated: bool) -> FileResult:
+    """One file read and normalised, or rejected whole, or skipped as already loaded."""
+    started = time.perf_counter()
+    try:
+        raw = read_export(path)
+    except FileRejected as exc:
+        size = path.stat().st_size if path.exists() else 0
+        return FileResult(path, bytes=size, status="rejected", message=exc.message)
+    result = FileResult(
+        path,
+        file_id=raw.sha256,
+        kind=raw.spec.kind,
+        encoding=raw.encoding,
+        bytes=path.stat().st_size,
+        rows_read=raw.frame.height,
+        is_simulated=simulated,
+    )
+    if raw.sha256 in seen:
+        result.status, result.message = "skipped", "内容相同的文件已导入过，本次跳过"
+        return result
+    seen.add(raw.sha256)
+    result.table = _with_places(normalise(raw))
+    result.read_seconds = time.perf_counter() - started
+    return result
 
 
 def _with_places(table: Normalised) -> Normalised:
@@ -214,7 +158,7 @@ def _submission_provinces(run: RunSummary, known: Known) -> pl.DataFrame:
 
 
 def _validate(run: RunSummary, known: Known | None) -> None:
-    tables = [f.table for f in run.files if f.table is not None]
+    tables = run.tables
     if known is None or not tables:
         return
     started = time.perf_counter()
@@ -225,34 +169,20 @@ def _validate(run: RunSummary, known: Known | None) -> None:
             f.check_seconds = share
 
 
-def _tally(f: FileResult, report: CheckReport) -> None:
-    issues = report.issues.filter(pl.col("file_id") == f.file_id)
-    blocking = issues.filter(pl.col("severity") == "blocking")
-    warned = issues.filter(pl.col("severity") == "warning", pl.col(ROW).is_not_null())
-    f.rows_quarantined = blocking.get_column(ROW).n_unique()
-    f.rows_accepted = f.rows_read - f.rows_quarantined
-    f.rows_warned = warned.get_column(ROW).n_unique()
-
-
-def _known(target: Path) -> Known:
-    """What the warehouse already holds that rules across files need (see Known)."""
+def _warehouse_state(target: Path) -> tuple[Known, set[str]]:
+    """What the warehouse already holds that rules across files need (see Known), and the ids
+    of the files it has loaded: one read of the old warehouse."""
     if not target.exists():
-        return Known()
+        return Known(), set()
     with duckdb.connect(str(target), read_only=True) as con:
         submissions = con.sql(
             "select submission_id, year, province, track, category, is_recommended, "
             "unit_name, submitted_at from core.submissions where source = '申报表'"
         ).pl()
         stages = con.sql("select distinct submission_id, stage from core.scores").pl()
-    return Known(submissions=submissions, stages=stages)
-
-
-def _loaded_file_ids(target: Path) -> set[str]:
-    if not target.exists():
-        return set()
-    with duckdb.connect(str(target), read_only=True) as con:
-        rows = con.execute("select file_id from meta.load_files where status = 'loaded'").fetchall()
-    return {r[0] for r in rows}
+        loaded = con.execute("select file_id from meta.load_files where status = 'loaded'")
+        loaded_ids = {r[0] for r in loaded.fetchall()}
+    return Known(submissions=submissions, stages=stages), loaded_ids
 
 
 @contextmanager
@@ -285,20 +215,17 @@ def _publish(target: Path, run: RunSummary, staged: list[StagedFile], progress: 
 
 
 def _write_run(con, run: RunSummary, staged: list[StagedFile], progress: bool) -> None:
-    changed = False
-    next_seq = con.execute("select coalesce(max(load_seq), 0) + 1 from meta.load_files").fetchone()[
-        0
-    ]
+    next_seq = con.execute("select coalesce(max(load_seq), 0) + 1 from meta.load_files")
+    first_seq = next_seq.fetchone()[0]
     for offset, s in enumerate(
         tqdm(staged, desc="写入数据", unit="个", disable=not progress or None)
     ):
         started = time.perf_counter()
-        write_staged(con, run.run_id, s, next_seq + offset)
+        write_staged(con, run.run_id, s, first_seq + offset)
+        s.result.status, s.result.load_seq = "loaded", first_seq + offset
         s.result.stage_seconds = time.perf_counter() - started
-        s.result.status = "loaded"
-        changed = True
+    changed = bool(staged)
     if changed or not con.execute("select count(*) from meta.warehouse").fetchone()[0]:
         build(con)
-    run.seconds += time.perf_counter()
-    run.status = "succeeded" if changed else "nothing new"
+    run.finish("succeeded" if changed else "nothing new")
     write_ledger(con, run, changed)

@@ -1,8 +1,8 @@
 """What a check run tells people: a per-rule summary for the terminal, a rejected-rows workbook a
 bureau can fix and resubmit, and Great Expectations Data Docs for the run.
 
-Each function takes either a RunSummary (what etl.pipeline.load.check and etl.pipeline.load.load return) or a
-bare CheckReport with the tables it checked, so tests and notebooks need no warehouse.
+Each function takes either a RunSummary (what etl.pipeline.load.check and .load return) or
+a bare CheckReport with the tables it checked, so tests and notebooks need no warehouse.
 """
 
 from __future__ import annotations
@@ -12,23 +12,18 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 import xlsxwriter
 
 from etl.config import DOCS_DIR
+from etl.glossary import KINDS, SEVERITY
 from etl.pipeline.checks import CheckReport
 from etl.pipeline.checks.common import headers_of
-from etl.pipeline.checks.gx import docs_context
 from etl.pipeline.normalise import Normalised
 from etl.pipeline.read import ROW
+from etl.pipeline.run import RunSummary
 
-if TYPE_CHECKING:
-    from etl.pipeline.load import RunSummary
-
-SEVERITY_LABEL = {"blocking": "隔离", "warning": "警告"}
-KIND_LABEL = {"submissions": "申报表", "scores": "评分表", "outcomes": "结果表"}
 EXAMPLES_PER_RULE = 3
 FIX_COLUMNS = ("行号", "问题列", "规则", "原因")
 NOTES_SHEET, REJECTED_SHEET = "提醒", "整表拒收"
@@ -64,7 +59,7 @@ def summary_text(run: RunSummary | CheckReport, tables: list[Normalised] | None 
     lines = [_headline(checked)]
     lines += [f"  整表拒收 {name}：{message}" for name, message in checked.rejected]
     results = checked.report.results
-    kind_order = pl.col("kind").replace_strict(list(KIND_LABEL), range(len(KIND_LABEL)))
+    kind_order = pl.col("kind").replace_strict(list(KINDS), range(len(KINDS)))
     failing = results.filter(pl.col("failed") > 0).sort(
         [pl.col("severity") != "blocking", kind_order, "rule_id"]
     )
@@ -73,8 +68,8 @@ def summary_text(run: RunSummary | CheckReport, tables: list[Normalised] | None 
     for r in failing.iter_rows(named=True):
         share = r["failed"] / r["checked"] if r["checked"] else 1.0
         lines.append(
-            f"  [{SEVERITY_LABEL[r['severity']]}] {r['rule_id']} {r['description']}"
-            f"（{KIND_LABEL.get(r['kind'], r['kind'])}）：{r['failed']:,} / {r['checked']:,}"
+            f"  [{SEVERITY[r['severity']]}] {r['rule_id']} {r['description']}"
+            f"（{KINDS.get(r['kind'], r['kind'])}）：{r['failed']:,} / {r['checked']:,}"
             f"（{share:.2%}）"
         )
         lines += [f"      {e}" for e in _examples(checked, r["rule_id"], r["kind"])]
@@ -252,6 +247,8 @@ def write_data_docs(
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
+
+    from etl.pipeline.checks.gx import docs_context
 
     report = report if isinstance(report, CheckReport) else report.report
     out_dir = Path(out_dir)

@@ -8,17 +8,13 @@ meta.corrections. Nothing read is dropped: read = accepted + quarantined, per fi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
 from etl.pipeline.checks import CheckReport
 from etl.pipeline.read import ROW
-
-if TYPE_CHECKING:
-    from etl.pipeline.load import FileResult, RunSummary
+from etl.pipeline.run import FileResult
 
 RAW_COLUMNS = {
     "submissions": (
@@ -70,12 +66,9 @@ class StagedFile:
     quarantine: pl.DataFrame
     flags: pl.DataFrame
     corrections: pl.DataFrame
-    is_simulated: bool
 
 
-def stage_file(
-    result: FileResult, report: CheckReport, simulated: bool, provinces: pl.DataFrame
-) -> StagedFile:
+def stage_file(result: FileResult, report: CheckReport, provinces: pl.DataFrame) -> StagedFile:
     """Decide, row by row, what of this file enters the warehouse.
 
     `provinces` maps submission_id → province (this run's and the warehouse's), so a score
@@ -87,16 +80,14 @@ def stage_file(
     blocking = issues.filter(pl.col("severity") == "blocking")
     bad_rows = blocking.get_column(ROW).drop_nulls().unique()
     accepted = table.frame.filter(~pl.col(ROW).is_in(bad_rows.implode()))
-    result.rows_accepted, result.rows_quarantined = accepted.height, bad_rows.len()
+    result.tally(report)
     flags = issues.filter(pl.col("severity") == "warning")
-    result.rows_warned = flags.get_column(ROW).drop_nulls().n_unique()
     return StagedFile(
         result=result,
         accepted=_raw_shape(accepted, table.spec.kind),
         quarantine=_with_original(blocking, result).join(located, on=ROW, how="left"),
         flags=flags.join(located, on=ROW, how="left"),
         corrections=table.fixes.join(located, on=ROW, how="left"),
-        is_simulated=simulated,
     )
 
 
@@ -138,23 +129,22 @@ def write_staged(
 ) -> None:
     """Insert one file's accepted rows, quarantine, flags and corrections."""
     r = staged.result
-    staged.result.load_seq = load_seq
     ident = {"run_id": run_id, "file_id": r.file_id, "file_name": r.path.name}
     accepted = staged.accepted.with_columns(
         pl.lit(r.file_id).alias("file_id"), pl.lit(load_seq, pl.Int64).alias("load_seq")
     )
-    _insert(con, f"raw.{r.kind}", accepted)
-    _insert(con, "meta.quarantine", _tagged(staged.quarantine, ident).rename({ROW: "excel_row"}))
-    _insert(con, "meta.row_flags", _tagged(staged.flags, ident).rename({ROW: "excel_row"}))
+    insert(con, f"raw.{r.kind}", accepted)
+    insert(con, "meta.quarantine", _tagged(staged.quarantine, ident).rename({ROW: "excel_row"}))
+    insert(con, "meta.row_flags", _tagged(staged.flags, ident).rename({ROW: "excel_row"}))
     corrections = _tagged(staged.corrections, ident).rename({ROW: "excel_row"})
-    _insert(con, "meta.corrections", corrections)
+    insert(con, "meta.corrections", corrections)
 
 
 def _tagged(frame: pl.DataFrame, ident: dict[str, str]) -> pl.DataFrame:
     return frame.with_columns(*[pl.lit(v, pl.String).alias(k) for k, v in ident.items()])
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     """Insert by column name: the frame may hold fewer columns than the table."""
     if frame.height == 0:
         return
@@ -164,82 +154,3 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
     names = ", ".join(present)
     con.execute(f"insert into {table} ({names}) select {names} from _rows")
     con.unregister("_rows")
-
-
-def write_ledger(con: duckdb.DuckDBPyConnection, run: RunSummary, built: bool) -> None:
-    """The run's row, its files' rows, its rule results, and a new warehouse version."""
-    finished = datetime.now()
-    rows = run.rows
-    con.execute(
-        "insert into meta.load_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            run.run_id,
-            run.command,
-            finished,
-            finished,
-            run.status,
-            len(run.files),
-            rows["rows_read"],
-            rows["rows_accepted"],
-            rows["rows_quarantined"],
-            rows["rows_warned"],
-            run.seconds,
-            run.gate,
-            None,
-        ],
-    )
-    con.execute(
-        "update meta.load_runs set started_at = finished_at - to_microseconds(?::bigint) "
-        "where run_id = ?",
-        [int(run.seconds * 1e6), run.run_id],
-    )
-    _insert(con, "meta.load_files", _files_frame(run))
-    _insert(con, "meta.dq_results", _results_frame(run))
-    if built:
-        simulated = con.execute(
-            "select coalesce(bool_or(is_simulated), false) from meta.load_files "
-            "where status = 'loaded'"
-        ).fetchone()[0]
-        con.execute("delete from meta.warehouse")
-        con.execute(
-            "insert into meta.warehouse values (?, ?, ?, ?, ?)",
-            [run.run_id, finished, run.run_id, finished, simulated],
-        )
-
-
-def _files_frame(run: RunSummary) -> pl.DataFrame:
-    return pl.DataFrame(
-        [
-            {
-                "run_id": run.run_id,
-                "file_id": f.file_id,
-                "file_name": f.path.name,
-                "file_path": str(f.path.resolve()),
-                "kind": f.kind,
-                "encoding": f.encoding,
-                "bytes": f.bytes,
-                "status": f.status,
-                "load_seq": getattr(f, "load_seq", None),
-                "is_simulated": f.is_simulated,
-                "rows_read": f.rows_read,
-                "rows_accepted": f.rows_accepted,
-                "rows_quarantined": f.rows_quarantined,
-                "rows_warned": f.rows_warned,
-                "read_seconds": f.read_seconds,
-                "check_seconds": f.check_seconds,
-                "stage_seconds": f.stage_seconds,
-                "message": f.message,
-            }
-            for f in run.files
-        ],
-        infer_schema_length=None,
-    )
-
-
-def _results_frame(run: RunSummary) -> pl.DataFrame:
-    results = run.report.results
-    return results.with_columns(
-        pl.lit(run.run_id).alias("run_id"),
-        (pl.col("failed") / pl.col("checked").clip(lower_bound=1) * 100).alias("failed_pct"),
-        (pl.col("failed") == 0).alias("passed"),
-    )
