@@ -17,7 +17,7 @@ import duckdb
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from etl.config import DB_ENV_VAR, ROOT
+from etl.config import ROOT, env_var
 
 APP = ROOT / "dashboard" / "app.py"
 RUNS = 7
@@ -106,7 +106,7 @@ def filter_change(at: AppTest) -> float | None:
 
 
 def bench_pages(db: Path) -> dict[str, object]:
-    os.environ[DB_ENV_VAR] = str(db)
+    os.environ[env_var("db")] = str(db)
     st.cache_data.clear()
     st.cache_resource.clear()
     empty = empty_page_rerun()

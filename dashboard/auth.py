@@ -1,7 +1,7 @@
 """Who is looking, and as which role (issue 5): decided once per rerun, before any page runs.
 
 Four ways in, the first that applies wins:
-1. Trusted header ($CONVERGENCE_TRUSTED_HEADER=X-Remote-User, off by default): a proxy in
+1. Trusted header (setting trusted_header, $CONVERGENCE_TRUSTED_HEADER=X-Remote-User, off by default): a proxy in
    front of the app has signed the user in and passes the name in that header; the name must
    be a user of the users file, which gives the role. Only behind a proxy that strips the
    header from clients (docs/access.md).
@@ -18,7 +18,6 @@ anew on every rerun by `gate()`; a page never runs without it.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import streamlit as st
@@ -26,9 +25,9 @@ import streamlit as st
 from etl.access import audit
 from etl.access.scopes import Scope, policy
 from etl.access.users import User, check_session, has_users, load_users
+from etl.config import setting
 from etl.reference.geography import provinces
 
-TRUSTED_HEADER_ENV = "CONVERGENCE_TRUSTED_HEADER"
 DEMO_BANNER = "演示模式：未配置用户，可切换角色查看"
 DEMO_WHO = "演示用户"
 ROLE_PARAM, PROVINCE_PARAM = "role", "as"
@@ -61,7 +60,7 @@ def current() -> Access:
 
 
 def mode() -> str:
-    if os.environ.get(TRUSTED_HEADER_ENV, "").strip():
+    if setting("trusted_header"):
         return "header"
     if _oidc_configured():
         return "oidc"
@@ -182,7 +181,7 @@ def _oidc() -> Access | None:
 
 
 def _header() -> Access | None:
-    header = os.environ[TRUSTED_HEADER_ENV].strip()
+    header = setting("trusted_header")
     name = (st.context.headers.get(header) or "").strip()
     if not name:
         st.error(f"未收到登录代理传来的用户名（请求头 {header}）；请通过单位统一登录入口访问。")

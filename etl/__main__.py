@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from etl.config import DB_ENV_VAR, SAMPLE_DIR, SIMULATION_SEED
+from etl.config import SAMPLE_DIR, SIMULATION_SEED, env_var
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         default=None,
-        help=f"仓库文件（默认 data/warehouse.duckdb，或环境变量 {DB_ENV_VAR}）",
+        help=f"仓库文件（默认 data/warehouse.duckdb，或环境变量 {env_var('db')}）",
     )
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
     sub = parser.add_subparsers(required=True, metavar="命令")

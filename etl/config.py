@@ -1,12 +1,14 @@
 """Paths and settings, declared once.
 
-Everything that locates a file or tunes a run lives here, so the CLI, the loader, the
-dashboard and the tests agree on one answer.
+Everything that locates a file or tunes a deployment lives here, as one table of settings
+(name, environment variable, default, help), so the CLI, the loader, the dashboard and the
+tests agree on one answer, and `python -m etl settings` can list them all.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,17 +18,75 @@ SAMPLE_DIR = DATA_DIR / "sample"
 SQL_DIR = ROOT / "sql"
 DOCS_DIR = DATA_DIR / "docs"
 
-DEFAULT_DB = DATA_DIR / "warehouse.duckdb"
-DB_ENV_VAR = "CONVERGENCE_DB"
-
 SIMULATION_SEED = 20240315  # the 2024 notice's date: any fixed seed works, this one is memorable
 SIMULATED_YEARS = tuple(range(2019, 2026))
 
 
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str  # the environment variable that sets it
+    default: str | None  # a path relative to the project folder, or None for "not set"
+    help: str  # Chinese: what it is for
+
+
+SETTINGS = {
+    s.name: s
+    for s in (
+        Setting("db", "CONVERGENCE_DB", "data/warehouse.duckdb", "数据仓库文件（DuckDB）"),
+        Setting(
+            "users",
+            "CONVERGENCE_USERS",
+            "data/users.toml",
+            "看板用户文件（由 python -m etl user 维护；没有用户时看板以演示模式运行）",
+        ),
+        Setting("audit", "CONVERGENCE_AUDIT", "data/audit.duckdb", "审计日志文件（DuckDB）"),
+        Setting(
+            "trusted_header",
+            "CONVERGENCE_TRUSTED_HEADER",
+            None,
+            "登录代理传递用户名的请求头（如 X-Remote-User）；只在会清除客户端同名请求头的代理之后使用",
+        ),
+        Setting(
+            "geojson",
+            "CONVERGENCE_GEOJSON",
+            None,
+            "省级行政区划 GeoJSON 文件路径（要素属性 adcode 为六位行政区划代码）。设置后，"
+            "地区分布页增加行政区划图；须同时设置审图号，否则不显示。",
+        ),
+        Setting(
+            "map_review_no",
+            "CONVERGENCE_MAP_REVIEW_NO",
+            None,
+            "上述地图的审图号（如 GS(2024)0650号），显示在地图下方。",
+        ),
+    )
+}
+
+
+def env_var(name: str) -> str:
+    """The environment variable of a setting (CONVERGENCE_DB for "db")."""
+    return SETTINGS[name].env
+
+
+def setting(name: str) -> str | None:
+    """The setting's value: its environment variable when set (and not blank), else its default."""
+    value = os.environ.get(SETTINGS[name].env, "").strip()
+    return value or SETTINGS[name].default
+
+
+def setting_path(name: str, explicit: str | os.PathLike | None = None) -> Path:
+    """A path setting: an explicit value wins, then the environment (both relative to the
+    working folder), then the default (relative to the project folder)."""
+    given = explicit or os.environ.get(env_var(name), "").strip()
+    if given:
+        return Path(given).expanduser().resolve()
+    return (ROOT / SETTINGS[name].default).resolve()
+
+
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
     """The warehouse file: --db wins, then $CONVERGENCE_DB, then data/warehouse.duckdb."""
-    chosen = explicit or os.environ.get(DB_ENV_VAR) or DEFAULT_DB
-    return Path(chosen).expanduser().resolve()
+    return setting_path("db", explicit)
 
 
 def docs_dir(db: Path) -> Path:

@@ -12,6 +12,7 @@ import pytest
 from etl.access import audit
 from etl.access import scopes as access
 from etl.access.scopes import AccessError, PolicyError, Scope, policy, scoped_connection
+from etl.config import env_var
 from etl.pipeline.load import load
 from etl.reference.programme import programme
 
@@ -26,7 +27,7 @@ RESTRICTED = [("researcher", None), ("bureau", PROVINCE), ("admin", None)]
 
 @pytest.fixture(autouse=True)
 def _audit_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(audit.AUDIT_ENV_VAR, str(tmp_path / "audit.duckdb"))
+    monkeypatch.setenv(env_var("audit"), str(tmp_path / "audit.duckdb"))
 
 
 def tables(con: duckdb.DuckDBPyConnection) -> set[str]:

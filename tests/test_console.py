@@ -12,7 +12,7 @@ import pytest
 from etl.access import audit
 from etl.access.console import ConsoleRefused, examples, run_audited, run_console
 from etl.access.scopes import Scope, scoped_connection
-from etl.config import ROOT
+from etl.config import ROOT, env_var
 from tests.warehouse_state import scalar
 
 NOT_A_QUERY = "只允许查询（SELECT），不允许修改数据或设置"
@@ -22,7 +22,7 @@ NO_FILES = "控制台不能读取服务器上的文件、访问网络或加载�
 @pytest.fixture(autouse=True)
 def _audit_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     target = tmp_path / "audit.duckdb"
-    monkeypatch.setenv(audit.AUDIT_ENV_VAR, str(target))
+    monkeypatch.setenv(env_var("audit"), str(target))
     return target
 
 
@@ -187,7 +187,7 @@ def test_queries_and_refusals_are_audited(researcher, _audit_file: Path) -> None
 
 
 def etl_sql(db: Path, audit_file: Path, *args: str, stdin: str | None = None):
-    env = {"PATH": "/usr/bin:/bin", audit.AUDIT_ENV_VAR: str(audit_file)}
+    env = {"PATH": "/usr/bin:/bin", env_var("audit"): str(audit_file)}
     return subprocess.run(
         [sys.executable, "-m", "etl", "--db", str(db), "sql", *args],
         cwd=ROOT,

@@ -24,7 +24,7 @@ from etl.access.users import (
     set_password,
     unlock_user,
 )
-from etl.config import ROOT
+from etl.config import ROOT, env_var
 
 PASSWORD = "浙江融媒-2024-secret"
 T0 = datetime.now().replace(microsecond=0) + timedelta(hours=2)  # after the fixture's user_add
@@ -34,8 +34,8 @@ T0 = datetime.now().replace(microsecond=0) + timedelta(hours=2)  # after the fix
 @pytest.fixture(autouse=True)
 def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     paths = {"users": tmp_path / "users.toml", "audit": tmp_path / "audit.duckdb"}
-    monkeypatch.setenv(users.USERS_ENV_VAR, str(paths["users"]))
-    monkeypatch.setenv(audit.AUDIT_ENV_VAR, str(paths["audit"]))
+    monkeypatch.setenv(env_var("users"), str(paths["users"]))
+    monkeypatch.setenv(env_var("audit"), str(paths["audit"]))
     return paths
 
 
@@ -133,8 +133,8 @@ def test_the_lock_survives_a_restart(bureau_user, files) -> None:
     code = "from etl.access.users import locked_until; print(locked_until('zj_bureau') is not None)"
     env = {
         "PATH": "/usr/bin:/bin",
-        users.USERS_ENV_VAR: str(files["users"]),
-        audit.AUDIT_ENV_VAR: str(files["audit"]),
+        env_var("users"): str(files["users"]),
+        env_var("audit"): str(files["audit"]),
     }
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
@@ -195,8 +195,8 @@ def test_a_forged_session_is_refused(bureau_user, tmp_path) -> None:
 def test_cli_adds_and_lists_users(files) -> None:
     env = {
         "PATH": "/usr/bin:/bin",
-        users.USERS_ENV_VAR: str(files["users"]),
-        audit.AUDIT_ENV_VAR: str(files["audit"]),
+        env_var("users"): str(files["users"]),
+        env_var("audit"): str(files["audit"]),
     }
 
     def etl(*args: str, stdin: str = ""):

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 from functools import partial
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, fmt, labels, queries, settings
+from dashboard import charts, components, fmt, labels, queries
 from dashboard.filters import Filters
 from dashboard.labels import MAP_MEASURES, MEASURES, PEER_REGIONS, Measure
+from etl.config import setting
 
 NATION = "全国"
 MEASURE_BY_LABEL = {MEASURES[k].label: k for k in MAP_MEASURES}
@@ -187,10 +189,10 @@ def _arrow(change: int | None) -> str:
 
 
 def _choropleth(provinces: pl.DataFrame, values: pl.DataFrame, measure: Measure) -> None:
-    configured = settings.choropleth()
-    if configured is None:
+    path, review_no = setting("geojson"), setting("map_review_no")
+    if not path or not review_no:  # no reviewed map, no map: the tile grid stands alone
         return
-    path, review_no = configured
+    path = Path(path).expanduser()
     if not path.exists():
         st.warning(f"已配置的行政区划图文件不存在：{path}")
         return

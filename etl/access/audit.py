@@ -23,12 +23,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl.config import DATA_DIR
+from etl.config import setting_path
 from etl.glossary import AUDIT_ACTIONS
-
-AUDIT_ENV_VAR = "CONVERGENCE_AUDIT"
-DEFAULT_AUDIT = DATA_DIR / "audit.duckdb"
-
 
 _SCHEMA = """
 create schema if not exists meta;
@@ -51,8 +47,7 @@ _lock = threading.Lock()
 
 def audit_path(explicit: str | os.PathLike | None = None) -> Path:
     """The audit file: an explicit path wins, then $CONVERGENCE_AUDIT, then data/audit.duckdb."""
-    chosen = explicit or os.environ.get(AUDIT_ENV_VAR) or DEFAULT_AUDIT
-    return Path(chosen).expanduser().resolve()
+    return setting_path("audit", explicit)
 
 
 def record(

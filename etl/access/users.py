@@ -34,10 +34,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from etl.access import audit
 from etl.access.scopes import Scope
-from etl.config import DATA_DIR
-
-USERS_ENV_VAR = "CONVERGENCE_USERS"
-DEFAULT_USERS = DATA_DIR / "users.toml"
+from etl.config import setting_path
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -73,8 +70,7 @@ class User:
 
 def users_path(explicit: str | os.PathLike | None = None) -> Path:
     """The users file: an explicit path wins, then $CONVERGENCE_USERS, then data/users.toml."""
-    chosen = explicit or os.environ.get(USERS_ENV_VAR) or DEFAULT_USERS
-    return Path(chosen).expanduser().resolve()
+    return setting_path("users", explicit)
 
 
 def has_users(path: str | os.PathLike | None = None) -> bool:

@@ -30,7 +30,7 @@ from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-DB_ENV_VAR = "CONVERGENCE_DB"  # etl.config.DB_ENV_VAR, spelled out so this module stands alone
+DB_ENV_VAR = "CONVERGENCE_DB"  # etl.config.env_var("db"), spelled out so this module stands alone
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_MISSING = (

@@ -11,10 +11,7 @@ import streamlit as st
 from page_reading import APP, PAGES
 from streamlit.testing.v1 import AppTest
 
-from dashboard.auth import TRUSTED_HEADER_ENV
-from etl.access.audit import AUDIT_ENV_VAR
-from etl.access.users import USERS_ENV_VAR
-from etl.config import DB_ENV_VAR
+from etl.config import env_var
 from etl.pipeline.load import load
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "load"
@@ -34,15 +31,15 @@ def _fresh_caches() -> Iterator[None]:
 def _private_users_and_audit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test reads or writes data/users.toml or data/audit.duckdb: both live in tmp_path (no
     users file = demo mode, as the app runs without configuration)."""
-    monkeypatch.setenv(USERS_ENV_VAR, str(tmp_path / "users.toml"))
-    monkeypatch.setenv(AUDIT_ENV_VAR, str(tmp_path / "audit.duckdb"))
-    monkeypatch.delenv(TRUSTED_HEADER_ENV, raising=False)
+    monkeypatch.setenv(env_var("users"), str(tmp_path / "users.toml"))
+    monkeypatch.setenv(env_var("audit"), str(tmp_path / "audit.duckdb"))
+    monkeypatch.delenv(env_var("trusted_header"), raising=False)
     return tmp_path
 
 
 @pytest.fixture
 def warehouse(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(DB_ENV_VAR, str(demo_db))
+    monkeypatch.setenv(env_var("db"), str(demo_db))
     return demo_db
 
 
@@ -85,7 +82,7 @@ def published_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def open_published(published_db: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     """open_page on the published-list warehouse."""
-    monkeypatch.setenv(DB_ENV_VAR, str(published_db))
+    monkeypatch.setenv(env_var("db"), str(published_db))
 
     def _open(title: str, **params: str | list[str]) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=60)

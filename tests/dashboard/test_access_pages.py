@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.components import EXPORTS
 from etl.access import audit
 from etl.access.users import add_user
-from etl.config import DB_ENV_VAR
+from etl.config import env_var
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_PAGES = [
@@ -174,7 +174,7 @@ def test_sign_in_with_a_users_file(warehouse: Path, _private_users_and_audit: Pa
 def test_upload_while_another_session_reads(
     demo_db_copy: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv(DB_ENV_VAR, str(demo_db_copy))
+    monkeypatch.setenv(env_var("db"), str(demo_db_copy))
     reader = AppTest.from_file(str(APP), default_timeout=60)
     reader.query_params["role"] = "researcher"
     reader.run()

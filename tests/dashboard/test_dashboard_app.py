@@ -11,7 +11,7 @@ import pytest
 from page_reading import APP, PAGES, metric, texts
 from streamlit.testing.v1 import AppTest
 
-from etl.config import DB_ENV_VAR
+from etl.config import env_var
 
 ADMIN_PAGES = ("上传导入", "审计日志")  # the demo opens as 领导; these pages are the admin's
 
@@ -56,7 +56,7 @@ def test_an_unpublished_year_is_marked(open_page):
 
 
 def test_missing_warehouse_says_how_to_build_it(tmp_path, monkeypatch):
-    monkeypatch.setenv(DB_ENV_VAR, str(tmp_path / "none.duckdb"))
+    monkeypatch.setenv(env_var("db"), str(tmp_path / "none.duckdb"))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
     assert "python -m etl demo" in warnings(at)
@@ -69,7 +69,7 @@ def warnings(at: AppTest) -> str:
 def test_a_swapped_warehouse_is_reopened(warehouse, tmp_path, monkeypatch):
     served = tmp_path / "warehouse.duckdb"
     shutil.copyfile(warehouse, served)
-    monkeypatch.setenv(DB_ENV_VAR, str(served))
+    monkeypatch.setenv(env_var("db"), str(served))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     before = metric(at, "申报数")
     fresh = tmp_path / "fresh.duckdb"
@@ -87,7 +87,7 @@ def test_an_outdated_warehouse_says_to_rebuild(warehouse, tmp_path, monkeypatch)
     shutil.copyfile(warehouse, old)
     with duckdb.connect(str(old)) as con:
         con.execute("drop table mart.submission_facts")
-    monkeypatch.setenv(DB_ENV_VAR, str(old))
+    monkeypatch.setenv(env_var("db"), str(old))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
     assert "缺少看板需要的表" in warnings(at)
