@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.commands import sample_files
 from etl.pipeline.load import load
+from etl.simulate import sample_files
 
 
 @pytest.fixture(scope="session")

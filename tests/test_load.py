@@ -13,9 +13,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from etl.commands import sample_files
 from etl.config import ROOT
 from etl.pipeline.load import load
+from etl.simulate import sample_files
 from tests.warehouse_state import fingerprint, rows, scalar
 
 FIXTURES = Path(__file__).parent / "fixtures" / "load"

@@ -5,19 +5,17 @@
 - Lock-out: 5 failed sign-ins within 15 minutes lock the name until the oldest of them is
   15 minutes old. The count is read from the audit log, so it survives a restart and is the
   same for every process; a successful sign-in, a new password or `user unlock` resets it.
-- Sessions are signed tokens (HMAC-SHA256, key in the users file): the name, when the
-  session began and when it was last used, and a fingerprint of the password hash. A token
+- Sessions are signed tokens (itsdangerous, HMAC with the key in the users file): the name,
+  when the session began, and a fingerprint of the password hash; the signature's own
+  timestamp says when it was last used. A token
   expires after 8 hours unused or 12 hours in all, and dies with a password change or a
   disabled account. Each check returns a refreshed token to keep.
 """
 
 from __future__ import annotations
 
-import base64
 import fcntl
 import hashlib
-import hmac
-import json
 import os
 import re
 import secrets
@@ -29,8 +27,10 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+import tomli_w
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from etl.access import audit
 from etl.access.scopes import Scope
@@ -178,67 +178,66 @@ def locked_until(name: str, *, now: datetime | None = None) -> datetime | None:
 
 def issue_session(user: User, *, path=None, now: datetime | None = None) -> str:
     """A signed session token for a user who has just signed in (via `authenticate`)."""
-    stamp = int((now or datetime.now()).timestamp())
-    claims = {"u": user.name, "t": stamp, "s": stamp, "k": _fingerprint(user)}
-    return _sign(claims, path)
+    claims = {
+        "u": user.name,
+        "t": int((now or datetime.now()).timestamp()),
+        "k": _fingerprint(user),
+    }
+    return _serializer(path, now).dumps(claims)
 
 
 def check_session(token: str, *, path=None, now: datetime | None = None) -> tuple[User, str] | None:
-    """(the user, a refreshed token) while the session is valid, else None."""
-    claims = _verified_claims(token, path)
-    if claims is None:
+    """(the user, a refreshed token) while the session is valid, else None.
+
+    The token's own signing time is when it was last used (each check re-signs it), so its
+    age is the idle time: more than 8 hours and it has expired. "t" is when the session began.
+    """
+    serializer = _serializer(path, now)
+    if serializer is None:
         return None
-    now = now or datetime.now()
-    stamp = int(now.timestamp())
-    idle, age = stamp - claims["s"], stamp - claims["t"]
-    if idle > SESSION_IDLE.total_seconds() or age > SESSION_MAX.total_seconds() or idle < 0:
+    try:
+        claims = serializer.loads(token or "", max_age=int(SESSION_IDLE.total_seconds()))
+    except BadSignature:  # forged, re-keyed, tampered, idle too long, or from the future
+        return None
+    if not _well_formed(claims):
+        return None
+    age = int((now or datetime.now()).timestamp()) - claims["t"]
+    if age > SESSION_MAX.total_seconds() or age < 0:
         return None
     user = load_users(path).get(claims["u"])
     if user is None or user.disabled or claims["k"] != _fingerprint(user):
         return None
-    return user, _sign({**claims, "s": stamp}, path)
+    return user, serializer.dumps(claims)
 
 
-def _sign(claims: dict, path) -> str:
-    key = _session_key(path)
+class _Signer(TimestampSigner):
+    """itsdangerous's timestamp signer, with the clock a test may set."""
+
+    def __init__(self, *args: object, now: datetime | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._now = now
+
+    def get_timestamp(self) -> int:
+        return int((self._now or datetime.now()).timestamp())
+
+
+def _serializer(path, now: datetime | None) -> URLSafeTimedSerializer | None:
+    """Signs with the key in the users file (made with the first user); None without one."""
+    key = _read(users_path(path))["settings"].get("session_secret", "")
     if not key:
-        raise UserError("用户文件中没有会话密钥；请先用 python -m etl user add 添加用户")
-    body = _b64(json.dumps(claims, separators=(",", ":")).encode())
-    mac = hmac.new(key, body.encode(), hashlib.sha256).digest()
-    return f"{body}.{_b64(mac)}"
+        return None
+    return URLSafeTimedSerializer(
+        bytes.fromhex(key), salt="convergence-session", signer=_Signer, signer_kwargs={"now": now}
+    )
 
 
-def _verified_claims(token: str, path) -> dict | None:
-    body, _, mac = (token or "").partition(".")
-    key = _session_key(path)
-    if not key or not mac:
-        return None
-    expected = hmac.new(key, body.encode(), hashlib.sha256).digest()
-    if not hmac.compare_digest(_b64(expected), mac):
-        return None
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    except ValueError:
-        return None
-    shape = {"u": str, "t": int, "s": int, "k": str}
-    if not isinstance(claims, dict) or any(
-        not isinstance(claims.get(k), kind) for k, kind in shape.items()
-    ):
-        return None
-    return claims
-
-
-def _session_key(path) -> bytes:
-    """The signing key from the users file (made with the first user); empty without one."""
-    return bytes.fromhex(_read(users_path(path))["settings"].get("session_secret", ""))
+def _well_formed(claims: object) -> bool:
+    shape = {"u": str, "t": int, "k": str}
+    return isinstance(claims, dict) and all(isinstance(claims.get(k), v) for k, v in shape.items())
 
 
 def _fingerprint(user: User) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 # ---- the file -------------------------------------------------------------------------------
@@ -268,26 +267,15 @@ def _editing(path: Path) -> Iterator[dict]:
         os.replace(fresh, path)
 
 
+_HEADER = (
+    "# 看板用户：由 python -m etl user … 维护，请勿手工编辑，也不要提交到 git。\n"
+    "# 密码只以 argon2id 散列保存。\n\n"
+)
+
+
 def _toml(data: dict) -> str:
-    lines = [
-        "# 看板用户：由 python -m etl user … 维护，请勿手工编辑，也不要提交到 git。",
-        "# 密码只以 argon2id 散列保存。",
-        "",
-        "[settings]",
-        f"session_secret = {json.dumps(data['settings']['session_secret'])}",
-    ]
-    for name, spec in sorted(data["users"].items()):
-        lines += ["", f"[users.{json.dumps(name, ensure_ascii=False)}]"]
-        lines += [f"{key} = {_toml_value(value)}" for key, value in spec.items()]
-    return "\n".join(lines) + "\n"
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return json.dumps(str(value), ensure_ascii=False)
+    ordered = {"settings": data["settings"], "users": dict(sorted(data["users"].items()))}
+    return _HEADER + tomli_w.dumps(ordered)
 
 
 def _user(name: str, spec: dict) -> User:

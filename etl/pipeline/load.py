@@ -18,7 +18,6 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-from tqdm import tqdm
 
 from etl.config import SQL_DIR, db_path, docs_dir
 from etl.pipeline.build import build
@@ -28,6 +27,7 @@ from etl.pipeline.normalise import Normalised, normalise
 from etl.pipeline.read import FileRejected, read_export
 from etl.pipeline.run import FileResult, RunSummary
 from etl.pipeline.stage import StagedFile, stage_file, write_staged
+from etl.progress import steps
 from etl.reference.places import infer_province
 
 
@@ -84,7 +84,7 @@ def _read_all(
 ) -> list[FileResult]:
     seen = set(loaded_ids)
     files = []
-    for path in tqdm(paths, desc="读取文件", unit="个", disable=not progress or None):
+    for path in steps(paths, "读取文件", progress):
         files.append(_read_one(Path(path), seen, simulated))
     return files
 
@@ -217,9 +217,7 @@ def _publish(target: Path, run: RunSummary, staged: list[StagedFile], progress: 
 def _write_run(con, run: RunSummary, staged: list[StagedFile], progress: bool) -> None:
     next_seq = con.execute("select coalesce(max(load_seq), 0) + 1 from meta.load_files")
     first_seq = next_seq.fetchone()[0]
-    for offset, s in enumerate(
-        tqdm(staged, desc="写入数据", unit="个", disable=not progress or None)
-    ):
+    for offset, s in enumerate(steps(staged, "写入数据", progress)):
         started = time.perf_counter()
         write_staged(con, run.run_id, s, first_seq + offset)
         s.result.status, s.result.load_seq = "loaded", first_seq + offset

@@ -19,9 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tqdm import tqdm
-
-from etl.config import SIMULATED_YEARS, SIMULATION_SEED
+from etl.config import SAMPLE_DIR, SIMULATED_YEARS, SIMULATION_SEED
+from etl.progress import steps
 from etl.reference.programme import YearRules, programme
 from etl.simulate.defects import plant_after_review, plant_before_review
 from etl.simulate.entries import assign_ids, draw_submissions, give_titles, recommend
@@ -42,7 +41,7 @@ def simulate(out_dir: Path, scale: int = 1, seed: int = SIMULATION_SEED) -> list
     pool, experts = unit_pool(seed, scale), expert_pool(seed)
     written, defects = [], []
     with _without_cycle_collector():
-        for year in tqdm(SIMULATED_YEARS, desc="模拟数据", unit="年", disable=None):
+        for year in steps(SIMULATED_YEARS, "模拟数据"):
             sim = _simulate_year(programme()[year], pool, experts, seed, scale)
             files, found = write_year(out_dir, sim, experts, scale)
             written += files
@@ -79,3 +78,11 @@ def _simulate_year(
     if scale == 1:
         plant_after_review(sim, experts, seeded(seed, year, 8))
     return sim
+
+
+def sample_files() -> list[Path]:
+    """The shipped simulated exports (data/sample), submissions before scores before outcomes."""
+    order = {"submissions": 0, "scores": 1, "outcomes": 2}
+    found = [p for p in SAMPLE_DIR.glob("*") if p.suffix in (".csv", ".xlsx")]
+    exports = [p for p in found if p.stem.split("_")[0] in order]
+    return sorted(exports, key=lambda p: (order[p.stem.split("_")[0]], p.name))
