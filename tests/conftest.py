@@ -10,6 +10,8 @@ import pytest
 from etl.pipeline.load import load
 from etl.simulate import sample_files
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "load"
+
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -24,4 +26,13 @@ def demo_db_copy(demo_db: Path, tmp_path: Path) -> Path:
     """A private copy of the demo warehouse, for tests that load into it."""
     target = tmp_path / "warehouse.duckdb"
     shutil.copyfile(demo_db, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def published_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse of one published list (2019) alone: no submission or score file, and two
+    units whose province could not be inferred."""
+    target = tmp_path_factory.mktemp("published") / "warehouse.duckdb"
+    load([FIXTURES / "published_2019.csv"], target, progress=False)
     return target

@@ -36,7 +36,7 @@ import duckdb
 
 from etl.access import audit
 from etl.config import REFERENCE_DIR, SQL_DIR, db_path
-from etl.pipeline.build import ordered_models
+from etl.pipeline.build import create_macros, ordered_models
 from etl.reference.geography import provinces, resolve_province
 from etl.reference.programme import programme
 
@@ -335,6 +335,7 @@ def _build_base(warehouse: Path, target: Path) -> None:
             if table.source == "warehouse" and table.name not in derived:
                 _copy_withheld(con, table, published)
         con.execute("detach src")  # from here on, a model can read only what was withheld
+        create_macros(con)
         for name, sql in derived.items():
             try:
                 con.execute(f"create table {_ident(name)} as\n{sql}")
@@ -422,6 +423,7 @@ def _build_scope(source: Path, scope: Scope, target: Path) -> None:
             else:
                 _copy_scoped(con, table, role, scope.province)
         con.execute("detach src")
+        create_macros(con)
         con.execute("checkpoint")
 
 

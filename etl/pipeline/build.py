@@ -1,7 +1,7 @@
 """Build the warehouse's models: reference tables from data/reference, then the SQL in sql/.
 
 The folder decides the layer and the schema (sql/staging → staging, sql/core → core,
-sql/marts → mart). Each .sql file holds one select; its file name is the table name. Within
+sql/marts → mart); sql/macros.sql, the queries' shared predicates, comes last. Each .sql file holds one select; its file name is the table name. Within
 a layer, models run in dependency order, read off the schema-qualified names they mention.
 """
 
@@ -24,10 +24,26 @@ SCHEMAS = ("raw", "ref", "staging", "core", "mart", "meta")
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild ref.*, then every model of every layer, in order."""
     write_reference(con)
+    create_macros(con)  # the scalar ones, which models use
     for folder, schema, materialise in LAYERS:
         for name, sql in ordered_models(SQL_DIR / folder, schema):
             kind = "view" if materialise == "view" else "table"
             con.execute(f"create or replace {kind} {schema}.{name} as\n{sql}")
+    create_macros(con)  # and the table macros, which read the models
+
+
+def create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """sql/macros.sql, statement by statement.
+
+    A table macro binds its tables when it is created, so one over a table this database
+    lacks (not built yet, or not in a role's database, which holds only what the role may
+    read) is left out, not an error: run it again once the tables exist.
+    """
+    for statement in con.extract_statements((SQL_DIR / "macros.sql").read_text(encoding="utf-8")):
+        try:
+            con.execute(statement.query)
+        except duckdb.CatalogException:
+            continue
 
 
 def model_files() -> list[Path]:

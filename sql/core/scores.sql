@@ -1,4 +1,5 @@
 -- Grain: one row per submission × stage × expert, for submissions in core.submissions.
+-- Key: submission_id, stage, expert_id
 with scores as (
     select * from staging.stg_scores
 ),

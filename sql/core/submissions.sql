@@ -1,5 +1,6 @@
 -- Grain: one row per submission. Every submitted case, plus every published item of a year
 -- known only from a published list (source = '公布名单', is_from_published_list = true).
+-- Key: submission_id
 with submissions as (
     select * from staging.stg_submissions
 ),

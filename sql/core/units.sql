@@ -1,4 +1,5 @@
 -- Grain: one row per submitting unit, across years (a unit is its name, spaces and quotes aside).
+-- Key: unit_id
 with submissions as (
     select * from core.submissions
 ),

@@ -1,6 +1,7 @@
 -- Grain: one row per submission: what a case list shows (unit, title, how far it went) with
 -- its mean score at each stage, the province's official order for sorting, and where its
 -- province came from (the file, or inferred from the unit's name; needs_review when unsure).
+-- Key: submission_id
 with submissions as (
     select * from core.submissions
 ),

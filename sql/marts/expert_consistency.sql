@@ -5,6 +5,7 @@
 -- stage (median and MAD, so one extreme expert cannot hide another); t_value says whether the
 -- mean deviation is larger than chance, given how many scores it rests on. Expert identities
 -- live here and in core.scores only, so the access policy can withhold them in one place.
+-- Key: year, stage, expert_id
 with scores as (
     select * from core.scores
 ),

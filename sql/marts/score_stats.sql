@@ -3,6 +3,7 @@
 -- (the lowest 终评 mean among its selected submissions). An aggregate every role may read, so a
 -- bureau, whose mart.submission_scores holds its own province only, still sees the national
 -- lines (access.toml).
+-- Key: year, score_group, stage
 with scores as (
     select * from mart.submission_scores
 ),
@@ -13,16 +14,9 @@ stats as (
         score_group,
         stage,
         any_value(stage_order) as stage_order,
-        count(*) as n,
-        count(*) filter (where is_selected) as selected,
-        min(mean_score) as min_score,
-        quantile_cont(mean_score, 0.25) as q1,
-        median(mean_score) as median,
-        quantile_cont(mean_score, 0.75) as q3,
-        max(mean_score) as max_score,
-        avg(mean_score) as mean_score
+        unnest(score_spread(mean_score, is_selected))
     from scores
-    group by all
+    group by year, score_group, stage
 ),
 
 cutoffs as (

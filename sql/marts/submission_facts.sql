@@ -2,6 +2,7 @@
 -- every page filters and sums (申报 → 省级推荐 → 初评 → 复评 → 终评 → 入选), and the sum and
 -- count of per-submission 初评 scores, so a mean survives any filter. Null dimensions (a
 -- published list does not name a level; years before 2024 have no category) stay null.
+-- Key: year, province?, track, category?, unit_level?, unit_type   (? = may be null)
 with submissions as (
     select * from core.submissions
 ),

@@ -1,6 +1,7 @@
 -- Grain: one row per submission × stage it was scored at: its experts' mean total score and
 -- spread, the mean of each criterion, and its rank among the submissions of the same year,
 -- stage and group (category from 2024, track before), best first.
+-- Key: submission_id, stage
 with scores as (
     select * from core.scores
 ),

@@ -1,4 +1,5 @@
 -- Grain: one row per programme year: the headline counts, beside the published ones.
+-- Key: year
 with submissions as (
     select * from core.submissions
 ),

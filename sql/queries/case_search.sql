@@ -10,17 +10,13 @@ final as (
     select *
     from cases
     where ($year::integer is null or year = $year::integer)
-        and (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
-        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
-        and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
-        and ($include_central or province is distinct from '中央单位')
-        and ($selected::boolean is null or is_selected = $selected::boolean)
-        and (
-            len($stages::varchar[]) = 0
-            or list_contains($stages::varchar[], coalesce(furthest_stage, '未评审'))
+        and in_filters(
+            track, category, region, unit_level, province,
+            $tracks, $categories, $regions, $levels, $include_central
         )
-        and (len($provinces::varchar[]) = 0 or list_contains($provinces::varchar[], province))
+        and ($selected::boolean is null or is_selected = $selected::boolean)
+        and passes(coalesce(furthest_stage, '未评审'), $stages)
+        and passes(province, $provinces)
         and len(list_filter(
             $keywords::varchar[],
             lambda k: not (

@@ -4,14 +4,9 @@
 -- (ref.rubric: an assumption, not published).
 with scores as (
     select *
-    from mart.submission_scores
+    from filtered_scores($tracks, $categories, $regions, $levels, $include_central)
     where year = $year
         and stage = $stage
-        and (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
-        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
-        and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
-        and ($include_central or province is distinct from '中央单位')
 ),
 
 rubric as (

@@ -2,13 +2,8 @@
 -- optionally for one province ($province null = all): counts and the selection rate.
 with facts as (
     select *
-    from mart.submission_facts
-    where (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
-        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
-        and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
-        and ($include_central or province is distinct from '中央单位')
-        and ($province::varchar is null or province = $province::varchar)
+    from filtered_facts($tracks, $categories, $regions, $levels, $include_central)
+    where ($province::varchar is null or province = $province::varchar)
 ),
 
 years as (
@@ -16,7 +11,7 @@ years as (
 ),
 
 data_years as (
-    select year from mart.year_summary
+    select * from data_years()
 ),
 
 groups as (
@@ -29,16 +24,9 @@ groups as (
 ),
 
 summed as (
-    select
-        year,
-        coalesce(category, track) as "group",
-        sum(submissions)::bigint as submissions,
-        sum(recommended)::bigint as recommended,
-        sum(reached_final)::bigint as reached_final,
-        sum(selected)::bigint as selected,
-        sum(first_score_sum) / nullif(sum(first_score_n), 0) as mean_score
+    select year, coalesce(category, track) as "group", funnel_sums(facts) as summed
     from facts
-    group by all
+    group by year, "group"
 ),
 
 final as (
@@ -47,12 +35,7 @@ final as (
         groups."group",
         groups.group_kind,
         groups.group_order,
-        coalesce(summed.submissions, 0) as submissions,
-        coalesce(summed.recommended, 0) as recommended,
-        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.reached_final, 0)) as reached_final,
-        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.selected, 0)) as selected,
-        summed.selected / nullif(summed.submissions, 0) as selection_rate,
-        summed.mean_score
+        unnest(funnel_filled(data_years.is_withheld, summed.summed))
     from groups
     inner join data_years using (year)
     left join summed using (year, "group")

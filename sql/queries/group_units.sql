@@ -3,13 +3,8 @@
 -- the value's share of the group's submissions. Unknown levels (published lists) are 未标注.
 with facts as (
     select *
-    from mart.submission_facts
+    from filtered_facts($tracks, $categories, $regions, $levels, $include_central)
     where year = $year
-        and (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
-        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
-        and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
-        and ($include_central or province is distinct from '中央单位')
 ),
 
 by_dimension as (

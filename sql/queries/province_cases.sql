@@ -14,7 +14,7 @@ select
 from mart.cases
 where province = $province
     and is_selected
-    and (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
-    and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
-    and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
+    and passes(track, $tracks)
+    and passes(category, $categories)
+    and passes(unit_level, $levels)
 order by year desc, coalesce(category, track), unit_name

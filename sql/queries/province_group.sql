@@ -3,21 +3,12 @@
 -- submissions, selected and the selection rate. The province × category heatmap.
 with facts as (
     select *
-    from mart.submission_facts
+    from filtered_facts($tracks, $categories, $regions, $levels, $include_central)
     where year = $year
-        and (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
-        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
-        and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
-        and ($include_central or province is distinct from '中央单位')
 ),
 
 provinces as (
-    select *
-    from ref.provinces
-    where takes_part
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
-        and ($include_central or province <> '中央单位')
+    select * from provinces_in_scope($regions, $include_central)
 ),
 
 groups as (
@@ -40,28 +31,25 @@ grid as (
     cross join groups
     where if(
         groups.is_category,
-        len($categories::varchar[]) = 0 or list_contains($categories::varchar[], groups."group"),
-        len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], groups."group")
+        passes(groups."group", $categories),
+        passes(groups."group", $tracks)
     )
 ),
 
 summed as (
-    select
-        province,
-        coalesce(category, track) as "group",
-        sum(submissions)::bigint as submissions,
-        sum(selected)::bigint as selected
+    select province, coalesce(category, track) as "group", funnel_sums(facts) as summed
     from facts
-    group by all
+    group by province, "group"
+),
+
+year_status as (
+    select * from data_years() where year = $year
 ),
 
 final as (
-    select
-        grid.*,
-        coalesce(summed.submissions, 0) as submissions,
-        if($year in (select year from mart.year_summary where selected is null), null, coalesce(summed.selected, 0)) as selected,
-        summed.selected / nullif(summed.submissions, 0) as selection_rate
+    select grid.*, unnest(funnel_filled(year_status.is_withheld, summed.summed))
     from grid
+    cross join year_status
     left join summed using (province, "group")
 )
 

@@ -3,30 +3,21 @@
 -- rank among provinces (兵团 included, 中央单位 not) and the change since the year before
 -- (positive = moved up). Only provinces that submitted are ranked.
 with facts as (
-    select *
-    from mart.submission_facts
-    where (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
-        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
-        and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
-        and ($include_central or province is distinct from '中央单位')
+    select * from filtered_facts($tracks, $categories, $regions, $levels, $include_central)
 ),
 
 provinces as (
-    select *
-    from ref.provinces
-    where takes_part
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
-        and ($include_central or province <> '中央单位')
+    select * from provinces_in_scope($regions, $include_central)
 ),
 
 years as (
-    select year from mart.year_summary
+    select * from data_years()
 ),
 
 grid as (
     select
         years.year,
+        years.is_withheld,
         provinces.province,
         provinces.region,
         provinces.sort_order as province_order
@@ -35,31 +26,20 @@ grid as (
 ),
 
 summed as (
-    select
-        year,
-        province,
-        sum(submissions)::bigint as submissions,
-        sum(recommended)::bigint as recommended,
-        sum(reached_final)::bigint as reached_final,
-        sum(selected)::bigint as selected,
-        sum(first_score_sum) / nullif(sum(first_score_n), 0) as mean_score
+    select year, province, funnel_sums(facts) as summed
     from facts
-    group by all
+    group by year, province
+),
+
+filled as (
+    select grid.* exclude (is_withheld), unnest(funnel_filled(grid.is_withheld, summed.summed))
+    from grid
+    left join summed using (year, province)
 ),
 
 measured as (
-    select
-        grid.*,
-        coalesce(summed.submissions, 0) as submissions,
-        coalesce(summed.recommended, 0) as recommended,
-        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.reached_final, 0)) as reached_final,
-        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.selected, 0)) as selected,
-        summed.selected / nullif(summed.submissions, 0) as selection_rate,
-        summed.recommended / nullif(summed.submissions, 0) as recommendation_rate,
-        summed.mean_score,
-        coalesce(summed.submissions, 0) > 0 and grid.province <> '中央单位' as is_ranked
-    from grid
-    left join summed using (year, province)
+    select *, submissions > 0 and province <> '中央单位' as is_ranked
+    from filled
 ),
 
 ranked as (

@@ -17,24 +17,23 @@ categories as (
 ),
 
 summed as (
-    select
-        category,
-        sum(submissions)::bigint as submissions,
-        sum(recommended)::bigint as recommended,
-        sum(selected)::bigint as selected
+    select category, funnel_sums(facts) as summed
     from facts
-    group by all
+    group by category
+),
+
+year_status as (
+    select * from data_years() where year = $year
 ),
 
 final as (
     select
         categories.category,
         categories.category_order,
-        coalesce(summed.submissions, 0) as submissions,
-        coalesce(summed.recommended, 0) as recommended,
-        if($year in (select year from mart.year_summary where selected is null), null, coalesce(summed.selected, 0)) as selected,
+        unnest(funnel_filled(year_status.is_withheld, summed.summed)),
         $per_category::integer as quota
     from categories
+    cross join year_status
     left join summed using (category)
 )
 

@@ -25,11 +25,10 @@ ranked as (
 shown as (
     select *
     from ranked
-    where (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
-        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
-        and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
-        and ($include_central or province is distinct from '中央单位')
+    where in_filters(
+        track, category, region, unit_level, province,
+        $tracks, $categories, $regions, $levels, $include_central
+    )
 ),
 
 cases as (

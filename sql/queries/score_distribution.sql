@@ -2,20 +2,10 @@
 -- global filters: the distribution of per-submission mean scores (n, quartiles, mean), and
 -- the group's cut-off: the lowest 终评 mean among its selected submissions, nationwide (the
 -- bar a case had to clear, whatever region or level the filters show).
-with scores as (
+with filtered as (
     select *
-    from mart.submission_scores
+    from filtered_scores($tracks, $categories, $regions, $levels, $include_central)
     where year = $year
-),
-
-filtered as (
-    select *
-    from scores
-    where (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
-        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
-        and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
-        and ($include_central or province is distinct from '中央单位')
 ),
 
 groups as (
@@ -31,16 +21,9 @@ stats as (
         score_group,
         stage,
         any_value(stage_order) as stage_order,
-        count(*) as n,
-        count(*) filter (where is_selected) as selected,
-        min(mean_score) as min_score,
-        quantile_cont(mean_score, 0.25) as q1,
-        median(mean_score) as median,
-        quantile_cont(mean_score, 0.75) as q3,
-        max(mean_score) as max_score,
-        avg(mean_score) as mean_score
+        unnest(score_spread(mean_score, is_selected))
     from filtered
-    group by all
+    group by score_group, stage
 ),
 
 cutoffs as (

@@ -6,9 +6,9 @@ with scores as (
     from mart.submission_scores
     where stage = '初评'
         and year = $year
-        and (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
-        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
-        and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
+        and passes(track, $tracks)
+        and passes(category, $categories)
+        and passes(unit_level, $levels)
 ),
 
 chosen as (
@@ -19,26 +19,20 @@ chosen as (
 ),
 
 scoped as (
-    select '本省' as scope, 1 as scope_order, mean_score from scores where province = $province
+    select '本省' as scope, 1 as scope_order, mean_score, is_selected from scores where province = $province
     union all
-    select '区域', 2, mean_score from scores where region = (select region from chosen)
+    select '区域', 2, mean_score, is_selected from scores where region = (select region from chosen)
     union all
-    select '全国', 3, mean_score from scores
+    select '全国', 3, mean_score, is_selected from scores
 ),
 
 stats as (
     select
         scope,
         scope_order,
-        count(*) as n,
-        min(mean_score) as min_score,
-        quantile_cont(mean_score, 0.25) as q1,
-        median(mean_score) as median,
-        quantile_cont(mean_score, 0.75) as q3,
-        max(mean_score) as max_score,
-        avg(mean_score) as mean_score
+        unnest(score_spread(mean_score, is_selected))
     from scoped
-    group by all
+    group by scope, scope_order
 ),
 
 final as (

@@ -4,19 +4,15 @@
 -- selection rate, the member's share of the year's total, and last year's values for the
 -- year-on-year change. $order lists the members in display order (official province order…).
 with facts as (
-    select *
-    from mart.submission_facts
-    where (len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], track))
-        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
-        and (len($regions::varchar[]) = 0 or list_contains($regions::varchar[], region))
-        and (len($levels::varchar[]) = 0 or list_contains($levels::varchar[], unit_level))
-        and ($include_central or province is distinct from '中央单位')
+    select * from filtered_facts($tracks, $categories, $regions, $levels, $include_central)
 ),
 
 years as (
-    select summary.year, if(len(programme.categories) > 0, programme.categories, programme.tracks)
-        as scheme_groups
-    from mart.year_summary as summary
+    select
+        data_years.year,
+        data_years.is_withheld,
+        if(len(programme.categories) > 0, programme.categories, programme.tracks) as scheme_groups
+    from data_years() as data_years
     inner join ref.programme_years as programme using (year)
 ),
 
@@ -47,7 +43,7 @@ summed as (
 ),
 
 grid as (
-    select years.year, members.member
+    select years.year, years.is_withheld, members.member
     from years
     cross join (select distinct member from membered) as members
     where $dimension::varchar <> 'group' or list_contains(years.scheme_groups, members.member)
@@ -69,12 +65,12 @@ filled as (
         grid.member,
         coalesce(list_position($order::varchar[], grid.member), 999) as member_order,
         coalesce(summed.submissions, 0) as submissions,
-        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.selected, 0)) as selected,
-        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.reached_final, 0)) as reached_final,
+        unless_withheld(grid.is_withheld, coalesce(summed.selected, 0)) as selected,
+        unless_withheld(grid.is_withheld, coalesce(summed.reached_final, 0)) as reached_final,
         summed.selected / nullif(summed.submissions, 0) as selection_rate,
         coalesce(summed.submissions, 0) / nullif(totals.all_submissions, 0) as share_submissions,
-        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.selected, 0)) / nullif(totals.all_selected, 0) as share_selected,
-        if(year in (select year from mart.year_summary where selected is null), null, coalesce(summed.reached_final, 0)) / nullif(totals.all_reached_final, 0)
+        unless_withheld(grid.is_withheld, coalesce(summed.selected, 0)) / nullif(totals.all_selected, 0) as share_selected,
+        unless_withheld(grid.is_withheld, coalesce(summed.reached_final, 0)) / nullif(totals.all_reached_final, 0)
             as share_reached_final
     from grid
     left join summed using (year, member)

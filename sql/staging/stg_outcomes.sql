@@ -1,4 +1,5 @@
 -- Grain: one row per published item (year × unit × title, or the submission_id when given).
+-- Key: outcome_id
 with source as (
     select
         *,

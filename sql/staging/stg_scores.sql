@@ -1,4 +1,5 @@
 -- Grain: one row per submission × stage × expert — the latest accepted row.
+-- Key: submission_id, stage, expert_id
 with source as (
     select * from raw.scores
 ),

@@ -1,4 +1,5 @@
 -- Grain: one row per submission_id — the latest accepted row (a later file supersedes).
+-- Key: submission_id
 with source as (
     select * from raw.submissions
 ),

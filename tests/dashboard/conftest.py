@@ -12,7 +12,6 @@ from page_reading import APP, PAGES
 from streamlit.testing.v1 import AppTest
 
 from etl.config import env_var
-from etl.pipeline.load import load
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "load"
 
@@ -68,15 +67,6 @@ def sql(warehouse: Path) -> Callable[..., object]:
             return con.execute(query, params or []).fetchall()[0][0]
 
     return _one
-
-
-@pytest.fixture(scope="session")
-def published_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse of one published list (2019) alone: no submission or score file, and two
-    units whose province could not be inferred."""
-    target = tmp_path_factory.mktemp("published") / "warehouse.duckdb"
-    load([FIXTURES / "published_2019.csv"], target, progress=False)
-    return target
 
 
 @pytest.fixture

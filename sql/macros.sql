@@ -1,0 +1,100 @@
+-- Macros the named queries (sql/queries) share, so a predicate is written once. Created by the
+-- build after the models (a table macro binds its tables when created) and again in every
+-- role's database (etl/access), where they read that database's own tables.
+
+-- A multiselect filter: an empty choice means every value, unknown (null) ones included.
+create or replace macro passes(value, chosen) as
+    len(chosen::varchar[]) = 0 or list_contains(chosen::varchar[], value);
+
+-- The sidebar's global filters (dashboard/filters.py) on a row that has these columns.
+create or replace macro in_filters(
+    track, category, region, unit_level, province,
+    tracks, categories, regions, levels, include_central
+) as
+    passes(track, tracks)
+    and passes(category, categories)
+    and passes(region, regions)
+    and passes(unit_level, levels)
+    and (include_central or province is distinct from '中央单位');
+
+-- mart.submission_facts under the global filters.
+create or replace macro filtered_facts(tracks, categories, regions, levels, include_central) as table
+    select *
+    from mart.submission_facts
+    where in_filters(
+        track, category, region, unit_level, province,
+        tracks, categories, regions, levels, include_central
+    );
+
+-- mart.submission_scores under the global filters.
+create or replace macro filtered_scores(tracks, categories, regions, levels, include_central) as table
+    select *
+    from mart.submission_scores
+    where in_filters(
+        track, category, region, unit_level, province,
+        tracks, categories, regions, levels, include_central
+    );
+
+-- The province-level submitters a view covers: those taking part, in the chosen region groups,
+-- 中央单位 unless switched off.
+create or replace macro provinces_in_scope(regions, include_central) as table
+    select *
+    from ref.provinces
+    where takes_part
+        and passes(region, regions)
+        and (include_central or province <> '中央单位');
+
+-- The years with data in this database, and whether their review results (stage reached,
+-- 入选) are withheld here: its mart.year_summary has no selected count for them (the access
+-- policy's rule for unpublished years; etl/access).
+create or replace macro data_years() as table
+    select year, selected is null as is_withheld
+    from mart.year_summary;
+
+-- A review result, or null where the year's results are withheld.
+create or replace macro unless_withheld(is_withheld, value) as
+    if(is_withheld, null, value);
+
+-- The funnel's counts summed over a group of mart.submission_facts rows (`facts` is the row,
+-- as `select funnel_sums(facts) from facts group by …` passes it), and the mean 初评 score that
+-- survives any grouping (sum of scores ÷ number of scores).
+create or replace macro funnel_sums(facts) as {
+    'submissions': sum(facts.submissions)::bigint,
+    'recommended': sum(facts.recommended)::bigint,
+    'reached_first': sum(facts.reached_first)::bigint,
+    'reached_second': sum(facts.reached_second)::bigint,
+    'reached_final': sum(facts.reached_final)::bigint,
+    'selected': sum(facts.selected)::bigint,
+    'from_published_list': sum(facts.from_published_list)::bigint,
+    'mean_score': sum(facts.first_score_sum) / nullif(sum(facts.first_score_n), 0)
+};
+
+-- The funnel of one cell of a zero-filled grid: counts 0 where `summed` (funnel_sums, or null
+-- when the cell has no rows) is missing, review results null where withheld (data_years), rates
+-- over submissions.
+create or replace macro funnel_filled(is_withheld, summed) as {
+    'submissions': coalesce(summed.submissions, 0),
+    'recommended': coalesce(summed.recommended, 0),
+    'reached_first': unless_withheld(is_withheld, coalesce(summed.reached_first, 0)),
+    'reached_second': unless_withheld(is_withheld, coalesce(summed.reached_second, 0)),
+    'reached_final': unless_withheld(is_withheld, coalesce(summed.reached_final, 0)),
+    'selected': unless_withheld(is_withheld, coalesce(summed.selected, 0)),
+    'from_published_list': coalesce(summed.from_published_list, 0),
+    'selection_rate': summed.selected / nullif(summed.submissions, 0),
+    'recommendation_rate': summed.recommended / nullif(summed.submissions, 0),
+    'final_rate': summed.reached_final / nullif(summed.submissions, 0),
+    'mean_score': summed.mean_score
+};
+
+-- The distribution of per-submission mean scores over a group of rows: how many (and how many
+-- of them selected), the five numbers and the mean.
+create or replace macro score_spread(score, is_selected) as {
+    'n': count(score),
+    'selected': count(score) filter (where is_selected),
+    'min_score': min(score),
+    'q1': quantile_cont(score, 0.25),
+    'median': median(score),
+    'q3': quantile_cont(score, 0.75),
+    'max_score': max(score),
+    'mean_score': avg(score)
+};
