@@ -15,6 +15,7 @@ from plotly.colors import sample_colorscale
 
 from dashboard import fmt, theme
 from dashboard.labels import SCHEME_CHANGE_YEAR, Measure
+from etl import glossary
 
 TILE_PX = 62  # one tile of the grid map, in pixels; the map has a fixed size so tiles stay square
 _TILE_GAP = 0.9  # share of the tile the square fills
@@ -515,13 +516,13 @@ def stage_boxes(stats: pl.DataFrame) -> go.Figure:
             )
         )
         shown.add(stage)
-    cut = stats.filter(pl.col("stage") == "终评", pl.col("cutoff").is_not_null())
+    cut = stats.filter(pl.col("stage") == glossary.final_stage(), pl.col("cutoff").is_not_null())
     if not cut.is_empty():
         fig.add_trace(
             go.Scatter(
                 name="入选线",
                 x=cut["cutoff"].to_list(),
-                y=[cut["group"].to_list(), ["终评"] * cut.height],
+                y=[cut["group"].to_list(), [glossary.final_stage()] * cut.height],
                 mode="markers",
                 marker={
                     "symbol": "line-ns",
@@ -575,7 +576,7 @@ def expert_scatter(experts: pl.DataFrame, names: Sequence[str]) -> go.Figure:
 def rank_slopes(moves: pl.DataFrame) -> go.Figure:
     """How the finalists' ranks move from 初评 through 复评 to 终评 (1 at the top), one line
     per case; the selected in red. Two traces (lines broken by gaps), not one per case."""
-    stages = ["初评", "复评", "终评"]
+    stages = list(glossary.stages())
     fig = _figure(height=max(360, 16 * moves.height + 80), showlegend=True)
     for label, chosen in (("未入选", False), ("入选", True)):
         rows = moves.filter(pl.col("is_selected") == chosen)

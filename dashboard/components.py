@@ -18,7 +18,8 @@ import streamlit as st
 from dashboard import auth, export, fmt, queries
 from dashboard.db import BUILD_COMMAND
 from dashboard.filters import Filters
-from dashboard.labels import CENTRAL, REGIONS, SIMULATED
+from dashboard.labels import CENTRAL, REGIONS, SIMULATED, Measure
+from dashboard.navigation import PageSpec
 from etl.access import audit
 from etl.reference.programme import domains
 
@@ -49,10 +50,11 @@ def warehouse_ready() -> bool:
     return True
 
 
-def run_page(page: st.Page) -> None:
-    """Run the chosen page; a warehouse that vanishes or is outdated mid-page gets the same
-    message as a missing one, not a traceback."""
+def run_page(page: st.Page, spec: PageSpec) -> None:
+    """The page's header (from the page table), then the page; a warehouse that vanishes or
+    is outdated mid-page gets the same message as a missing one, not a traceback."""
     try:
+        page_header(spec)
         page.run()
     except queries.WarehouseMissing as missing:
         _missing(missing)
@@ -141,11 +143,15 @@ def filters() -> Filters:
 # Header, footer, notes ------------------------------------------------------------------------
 
 
-def page_header(title: str, intro: str, f: Filters | None = None) -> None:
-    """The page title, what the page is for, the filters in force, and the data's labels:
-    模拟数据 whenever the warehouse holds simulated data, and the data date."""
+def page_header(spec: PageSpec) -> None:
+    """The page title, what the page is for, the filters in force (as the page table says
+    the page uses them), and the data's labels: 模拟数据 whenever the warehouse holds
+    simulated data, and the data date."""
     version = queries.version()
-    st.title(title)
+    f = {"all": filters, "nationwide": lambda: filters().nationwide()}.get(spec.filters)
+    f = f() if f else None
+    intro = spec.intro
+    st.title(spec.title)
     badges = [f":gray-badge[数据截至 {fmt.day(version.data_as_of)}]"]
     if version.is_simulated:
         badges.insert(0, f":orange-badge[:material/science: {SIMULATED}]")
@@ -200,24 +206,19 @@ def year_row(frame: pl.DataFrame, year: int | None) -> dict | None:
 
 
 def kpi(
-    label: str,
-    now: float | None,
-    before: float | None,
-    kind: str = "count",
-    unit: str = "个",
-    help_text: str | None = None,
-    withheld: bool = False,
+    measure: Measure, now: float | None, before: float | None = None, *, withheld: bool = False
 ) -> None:
-    """A KPI card with its change on the previous year (before=None: no comparison shown);
-    withheld=True shows 「未公布」 for a missing value (a result not yet published)."""
-    delta = fmt.change(now, before, kind, unit)
+    """A KPI card: the measure's label, value in its unit and help, with its change on the
+    previous year (before=None: no comparison shown); withheld=True shows 「未公布」 for a
+    missing value (a result not yet published)."""
+    delta = fmt.change(now, before, measure.kind, measure.unit)
     st.metric(
-        label,
-        fmt.WITHHELD if now is None and withheld else fmt.value(now, kind, unit),
+        measure.label,
+        fmt.WITHHELD if now is None and withheld else fmt.value(now, measure.kind, measure.unit),
         delta,
         delta_color="off",
         delta_arrow="off" if delta == fmt.SAME else "auto",
-        help=help_text,
+        help=measure.help,
         border=True,
     )
 

@@ -10,14 +10,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from etl.glossary import COLUMNS
+from etl.glossary import COLUMNS, stages
 
 FUNNEL = (
     ("submissions", "申报"),
     ("recommended", "省级推荐"),
-    ("reached_first", "初评"),
-    ("reached_second", "复评"),
-    ("reached_final", "终评"),
+    *zip(("reached_first", "reached_second", "reached_final"), stages(), strict=True),
     ("selected", "入选"),
 )
 PEER_REGIONS = ("东部", "中部", "西部", "东北")

@@ -19,9 +19,6 @@ COLUMNS = {
 
 
 def main() -> None:
-    components.page_header(
-        "审计日志", "登录、导出、上传、导入和 SQL 查询的记录，最新的在前（最多 2,000 条）。"
-    )
     left, right = st.columns([2, 1])
     actions = left.multiselect(
         "操作",

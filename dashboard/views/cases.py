@@ -15,11 +15,11 @@ import streamlit as st
 
 from dashboard import components, fmt, labels, queries
 from dashboard.filters import Filters
+from etl import glossary
 
 PAGE_SIZE = 50
 RESULTS = ("全部", "入选", "未入选")
 UNSCORED = "未评审"
-STAGES = (UNSCORED, "初评", "复评", "终评")
 PUBLISHED_LIST = "公布名单"
 CASE = "case"  # the URL parameter of the opened case
 CASE_BOX = "case_box"
@@ -41,12 +41,6 @@ LIST_COLUMNS = (
 
 def main() -> None:
     f = components.filters()
-    components.page_header(
-        "案例检索",
-        "按案例名称或申报单位检索（多个关键词用空格分隔，须同时包含），按条件筛选，"
-        "查看单个案例的全部信息与各阶段得分，导出检索结果。",
-        f,
-    )
     _search(f)
 
 
@@ -114,7 +108,7 @@ def _page_filters() -> tuple[bool, str, list[str], list[str]]:
     with three:
         stages = st.multiselect(
             "最远阶段",
-            STAGES,
+            (UNSCORED, *glossary.stages()),
             key="reached",
             bind="query-params",
             placeholder="全部",

@@ -22,12 +22,6 @@ UNKNOWN = "未标注"
 
 def main() -> None:
     f = components.filters()
-    components.page_header(
-        "类别结构",
-        "四个申报类别（2024年起）或三种申报类型（2019—2023年）的构成与入选率、"
-        "各省在各类别的分布、申报单位的层级与类型。",
-        f,
-    )
     mix = queries.group_mix(f).filter(pl.col("year") == f.year)
     if not mix["submissions"].sum():
         components.empty(components.no_data_sentence(f))

@@ -24,11 +24,6 @@ RATES = (
 
 def main() -> None:
     f = components.filters().nationwide()
-    components.page_header(
-        "地区对比",
-        "选择一个省份，与其所在区域和全国比较（本页不受区域、中央单位筛选影响）。",
-        f,
-    )
     names = queries.provinces().filter(pl.col("takes_part"))["province"].to_list()
     own = queries.scope().province  # a bureau starts on its own province
     index = names.index(own) if own in names else 0

@@ -16,10 +16,6 @@ SQL_KEY = "console_sql"
 
 
 def main() -> None:
-    components.page_header(
-        "SQL 控制台",
-        "用只读 SQL 查询本角色可见的表；每次只运行一条查询，有时间和行数上限，查询记入审计日志。",
-    )
     access = auth.current()
     con = queries.connection()
     try:

@@ -12,7 +12,6 @@ from dashboard.labels import FUNNEL, MEASURES, SCHEME_CHANGE_NOTE, SCHEME_CHANGE
 
 def main() -> None:
     f = components.filters()
-    components.page_header("总览", "本年度申报、评审与入选的全貌，以及与上年的比较。", f)
     totals = queries.year_totals(f)
     now = components.year_row(totals, f.year)
     if now is None or not now["submissions"]:
@@ -63,24 +62,16 @@ def _kpis(f: Filters, now: dict, before: dict | None, withheld: bool) -> None:
         basis = "没有可比的上一年度，不显示同比"
     score_before = before if before and _same_rubric(f.year, before["year"]) else None
     cards = (
-        ("申报数", "submissions", "count", "个", before),
-        ("参与省份", "provinces", "count", "个", before),
-        ("进入终评", "reached_final", "count", "个", before),
-        ("入选数", "selected", "count", "个", before),
-        ("入选率", "selection_rate", "rate", "", before),
-        ("平均分", "mean_score", "score", "分", score_before),
+        ("submissions", before),
+        ("provinces", before),
+        ("reached_final", before),
+        ("selected", before),
+        ("selection_rate", before),
+        ("mean_score", score_before),
     )
-    for column, (label, key, kind, unit, base) in zip(st.columns(6), cards, strict=True):
+    for column, (key, base) in zip(st.columns(6), cards, strict=True):
         with column:
-            components.kpi(
-                label,
-                now[key],
-                base[key] if base else None,
-                kind,
-                unit,
-                MEASURES[key].help,
-                withheld=withheld,
-            )
+            components.kpi(MEASURES[key], now[key], base[key] if base else None, withheld=withheld)
     st.caption(f"{basis}。入选率 = 入选 ÷ 申报；平均分为初评专家总分的均值（满分100分）。")
 
 

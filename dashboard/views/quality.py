@@ -48,9 +48,6 @@ ISSUE_COLUMNS = {
 
 
 def main() -> None:
-    components.page_header(
-        "数据质量", "最近的导入、质量规则的结果、被隔离的行及原因、自动修正记录。"
-    )
     runs = queries.load_runs()
     if runs.is_empty():
         components.empty("仓库里还没有导入记录。")

@@ -26,9 +26,6 @@ FOCUS = "focus"  # the URL parameter: ?focus=浙江 opens the page focused on �
 
 def main() -> None:
     f = components.filters()
-    components.page_header(
-        "地区分布", "各省（区、市）、新疆生产建设兵团和中央单位的申报与入选分布。", f
-    )
     provinces = queries.provinces()
     rows = queries.province_year(f)
     year = rows.filter(pl.col("year") == f.year)
@@ -109,18 +106,10 @@ def _kpis(f: Filters, row: dict):
     withheld = components.withheld(f.year)
     one, two = st.columns(2)
     with one:
-        components.kpi("申报数", row["submissions"], None)
-        components.kpi(
-            "入选率",
-            row["selection_rate"],
-            None,
-            "rate",
-            "",
-            MEASURES["selection_rate"].help,
-            withheld=withheld,
-        )
+        components.kpi(MEASURES["submissions"], row["submissions"])
+        components.kpi(MEASURES["selection_rate"], row["selection_rate"], withheld=withheld)
     with two:
-        components.kpi("入选数", row["selected"], None, withheld=withheld)
+        components.kpi(MEASURES["selected"], row["selected"], withheld=withheld)
     return two
 
 
@@ -128,7 +117,7 @@ def _nation_panel(f: Filters) -> None:
     totals = components.year_row(queries.year_totals(f), f.year)
     st.markdown(f"**全国 · {f.year}年度**")
     with _kpis(f, totals):
-        components.kpi("参与省份", totals["provinces"], None, help_text=MEASURES["provinces"].help)
+        components.kpi(MEASURES["provinces"], totals["provinces"])
     st.caption("点击地图上的方块，或在上方选择省份，本页其余部分即聚焦该省。")
 
 
@@ -141,13 +130,7 @@ def _focus_panel(f: Filters, year: pl.DataFrame, focus: str, measure: Measure) -
     st.markdown(f"**{focus} · {row['region']} · {f.year}年度**")
     with _kpis(f, row):
         components.kpi(
-            "平均分",
-            row["mean_score"],
-            None,
-            "score",
-            "分",
-            MEASURES["mean_score"].help,
-            withheld=components.withheld(f.year),
+            MEASURES["mean_score"], row["mean_score"], withheld=components.withheld(f.year)
         )
     rank = row[f"rank_{measure.key}"]
     if rank:

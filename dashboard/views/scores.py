@@ -14,20 +14,14 @@ import streamlit as st
 
 from dashboard import charts, components, fmt, labels, queries
 from dashboard.filters import Filters
+from etl.glossary import final_stage, stages
 
 VIEWS = ("分数分布", "评分维度", "专家一致性", "排名变化")
-STAGES = ("初评", "复评", "终评")
 RUBRIC_FILE = "data/reference/rubric.toml"
 
 
 def main() -> None:
     f = components.filters()
-    components.page_header(
-        "评分分析",
-        "各类别（或类型）、各评审阶段的得分分布与入选线，四项评分维度，专家评分一致性，"
-        "以及进入终评案例的名次变化。",
-        f,
-    )
     stats = queries.score_distribution(f)
     if stats.is_empty():
         _no_scores(f)
@@ -123,7 +117,7 @@ def _distribution(f: Filters, stats: pl.DataFrame) -> None:
 
 
 def _cutoffs(stats: pl.DataFrame) -> str:
-    cut = stats.filter(pl.col("stage") == "终评", pl.col("cutoff").is_not_null())
+    cut = stats.filter(pl.col("stage") == final_stage(), pl.col("cutoff").is_not_null())
     if cut.is_empty():
         return "；本年度没有入选案例的终评得分"
     return "：" + "，".join(
@@ -132,7 +126,7 @@ def _cutoffs(stats: pl.DataFrame) -> str:
 
 
 def _criteria(f: Filters, stats: pl.DataFrame) -> None:
-    present = [s for s in STAGES if s in stats["stage"].to_list()]
+    present = [s for s in stages() if s in stats["stage"].to_list()]
     stage = st.segmented_control(
         "评审阶段", present, default=present[0], required=True, key="profile_stage"
     )
@@ -180,7 +174,7 @@ def _experts(f: Filters, stats: pl.DataFrame) -> None:
     if experts.is_empty():
         components.empty(f"{f.year}年度没有专家评分记录。")
         return
-    present = [s for s in STAGES if s in experts["stage"].to_list()]
+    present = [s for s in stages() if s in experts["stage"].to_list()]
     stage = st.segmented_control(
         "评审阶段", present, default=present[0], required=True, key="expert_stage"
     )
@@ -257,7 +251,7 @@ def _expert_names(rows: pl.DataFrame) -> list[str]:
 
 
 def _ranks(f: Filters, stats: pl.DataFrame) -> None:
-    groups = stats.filter(pl.col("stage") == "终评")["group"].to_list()
+    groups = stats.filter(pl.col("stage") == final_stage())["group"].to_list()
     if not groups:
         components.empty(f"{f.year}年度在当前筛选条件下没有进入终评的案例。")
         return

@@ -29,11 +29,6 @@ SCHEME_NOTE = (
 
 def main() -> None:
     f = components.filters()
-    components.page_header(
-        "年度趋势",
-        "2019年以来按区域、省份、申报类型/类别、单位层级的申报与入选变化，同比与占全国比例。",
-        f,
-    )
     totals = queries.year_totals(f)
     if not totals["submissions"].sum():
         components.empty(

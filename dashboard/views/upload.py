@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, components, queries
+from dashboard import auth, queries
 from etl import glossary
 from etl.access import audit
 from etl.config import db_path
@@ -36,11 +36,6 @@ FILE_COLUMNS = {
 
 
 def main() -> None:
-    components.page_header(
-        "上传导入",
-        "上传申报、评分或结果导出文件：先看检查报告，确认后再导入。导入期间看板照常可用，"
-        "完成后各页面在下一次刷新时读取新数据。",
-    )
     if auth.current().role.own_province:
         # access.toml could list bureau under [uploads]; the check that every row of a file is
         # the bureau's own province is not built yet, so the page refuses rather than trusts.

@@ -11,7 +11,6 @@ No pytest in here, so a benchmark or load test can reuse it (sys.path.insert(0, 
 
 from __future__ import annotations
 
-import ast
 import os
 import socket
 import subprocess
@@ -79,34 +78,18 @@ class AppPage:
         return f"{self.number:02d}_{self.url_path}.png"
 
 
-def router_pages(app: Path = APP) -> list[AppPage]:
-    """The st.Page(...) definitions of the entry file, in source order, read with ast (the
-    router only builds its pages inside a Streamlit run). test_pages checks this list against
-    the navigation the served app actually shows, so it cannot drift from the router."""
-    calls = [
-        node
-        for node in ast.walk(ast.parse(app.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "Page"
+def router_pages() -> list[AppPage]:
+    """Every page of the router's table (dashboard/navigation.py), in navigation order, then
+    the sign-in page. test_pages checks this list against the navigation the served app
+    actually shows, so it cannot drift from the router."""
+    from dashboard.navigation import PAGES
+
+    specs = [*PAGES.values()]
+    pages = [
+        AppPage(n, s.title, s.path, Path(s.path).stem, s.default)
+        for n, s in enumerate(specs, start=1)
     ]
-    calls.sort(key=lambda node: (node.lineno, node.col_offset))
-    pages = []
-    for number, call in enumerate(calls, start=1):
-        script = ast.literal_eval(call.args[0])
-        options = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
-        pages.append(
-            AppPage(
-                number=number,
-                title=options["title"],
-                script=script,
-                url_path=options.get("url_path") or Path(script).stem,
-                default=bool(options.get("default", False)),
-            )
-        )
-    if not pages:
-        raise AssertionError(f"no st.Page(...) found in {app}")
-    return pages
+    return [*pages, AppPage(len(pages) + 1, "登录", "views/sign_in.py", "sign_in", False)]
 
 
 # The server -----------------------------------------------------------------------------------

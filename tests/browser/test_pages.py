@@ -38,8 +38,8 @@ def test_chromium_is_installed() -> None:
 
 
 def test_page_list_matches_the_served_navigation(served_app: ServedApp) -> None:
-    """The pages read from app.py's st.Page calls are exactly the sidebar's links, in order
-    (as the first page showed them, see served_app)."""
+    """The pages of the router's table are exactly the sidebar's links, in order (as the
+    first page showed them, see served_app)."""
     assert served_app.navigation == [(p.served_path, p.title) for p in PAGES]
 
 

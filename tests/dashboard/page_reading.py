@@ -8,20 +8,10 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from dashboard import navigation
+
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGES = {
-    "总览": "views/overview.py",
-    "地区分布": "views/regions.py",
-    "类别结构": "views/categories.py",
-    "评分分析": "views/scores.py",
-    "年度趋势": "views/trends.py",
-    "地区对比": "views/compare.py",
-    "案例检索": "views/cases.py",
-    "数据质量": "views/quality.py",
-    "SQL 控制台": "views/console.py",
-    "上传导入": "views/upload.py",
-    "审计日志": "views/audit_log.py",
-}
+PAGES = {spec.title: spec.path for spec in navigation.PAGES.values()}
 
 
 def texts(at: AppTest) -> str:
