@@ -36,3 +36,10 @@ def published_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("published") / "warehouse.duckdb"
     load([FIXTURES / "published_2019.csv"], target, progress=False)
     return target
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/browser is a browser test (-m browser, -m 'not browser')."""
+    for item in items:
+        if "browser" in Path(str(item.fspath)).parts:
+            item.add_marker(pytest.mark.browser)

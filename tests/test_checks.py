@@ -366,6 +366,7 @@ def test_bad_input_is_read_as_the_sender_meant_it() -> None:
     assert text.frame.get_column("year").to_list() == [2024] * 3
 
 
+@pytest.mark.slow
 def test_a_very_large_file_is_checked_in_seconds(tmp_path: Path) -> None:
     """200,000 rows, one bad one at the very end: found at its Excel row."""
     n = 200_000
@@ -441,6 +442,7 @@ def _csv_text(rows: list[list[str]]) -> str:
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@pytest.mark.slow
 @given(data=st.data())
 def test_corrupted_exports_never_crash_and_every_row_is_accounted_for(data, tmp_path: Path) -> None:
     source = data.draw(st.sampled_from(_valid_exports()))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -12,7 +10,8 @@ import pytest
 from etl.access import audit
 from etl.access.console import ConsoleRefused, examples, run_audited, run_console
 from etl.access.scopes import Scope, scoped_connection
-from etl.config import ROOT, env_var
+from etl.config import env_var
+from tests.cli_runner import run_etl
 from tests.warehouse_state import scalar
 
 NOT_A_QUERY = "只允许查询（SELECT），不允许修改数据或设置"
@@ -187,15 +186,8 @@ def test_queries_and_refusals_are_audited(researcher, _audit_file: Path) -> None
 
 
 def etl_sql(db: Path, audit_file: Path, *args: str, stdin: str | None = None):
-    env = {"PATH": "/usr/bin:/bin", env_var("audit"): str(audit_file)}
-    return subprocess.run(
-        [sys.executable, "-m", "etl", "--db", str(db), "sql", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        input=stdin,
+    return run_etl(
+        "--db", str(db), "sql", *args, env={env_var("audit"): str(audit_file)}, stdin=stdin
     )
 
 

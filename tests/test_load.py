@@ -90,6 +90,7 @@ def test_reader_keeps_working_during_and_after_a_load(small_db: Path, tmp_path: 
     assert scalar(small_db, "select count(*) from core.submissions") == 14
 
 
+@pytest.mark.slow
 def test_killed_load_leaves_previous_warehouse(demo_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "warehouse.duckdb"
     load(SMALL, db, progress=False)
@@ -153,6 +154,7 @@ def _write_variants(source: Path, out: Path) -> dict[str, Path]:
     return {"utf-8-sig": source, "gbk": gbk, "xlsx": xlsx}
 
 
+@pytest.mark.slow
 def test_gbk_bom_and_xlsx_give_the_same_warehouse(tmp_path: Path) -> None:
     variants = [_write_variants(p, tmp_path) for p in SMALL]
     prints = {}

@@ -26,6 +26,7 @@ from etl.access.users import (
     unlock_user,
 )
 from etl.config import ROOT, env_var
+from tests.cli_runner import run_etl
 
 PASSWORD = "浙江融媒-2024-secret"
 T0 = datetime.now().replace(microsecond=0) + timedelta(hours=2)  # after the fixture's user_add
@@ -201,20 +202,13 @@ def test_cli_adds_and_lists_users(files) -> None:
     }
 
     def etl(*args: str, stdin: str = ""):
-        return subprocess.run(
-            [sys.executable, "-m", "etl", "user", *args],
-            cwd=ROOT,
-            env=env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        return run_etl("user", *args, env=env, stdin=stdin)
 
     added = etl("add", "li_yan", "--role", "researcher", "--password-stdin", stdin=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
     assert "已添加用户 li_yan（研究人员）" in added.stdout
-    assert "$argon2id$v=19$m=65536,t=3,p=4$" in files["users"].read_text(encoding="utf-8")
+    stored = files["users"].read_text(encoding="utf-8")
+    assert "$argon2id$v=19$" in stored and PASSWORD not in stored  # a hash, never the password
     listed = etl("list")
     assert "li_yan" in listed.stdout and "研究人员" in listed.stdout and "正常" in listed.stdout
     with pytest.raises(UserError, match="已存在"):
