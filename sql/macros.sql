@@ -45,11 +45,21 @@ create or replace macro provinces_in_scope(regions, include_central) as table
         and (include_central or province <> '中央单位');
 
 -- The years with data in this database, and whether their review results (stage reached,
--- 入选) are withheld here: its mart.year_summary has no selected count for them (the access
--- policy's rule for unpublished years; etl/access).
+-- 入选) may be shown here: result_status 'published', 'internal' (not yet published, shown to
+-- a role that may see it) or 'withheld' (masked for this role: etl/access).
 create or replace macro data_years() as table
-    select year, selected is null as is_withheld
+    select year, result_status, result_status = 'withheld' as is_withheld
     from mart.year_summary;
+
+-- Whether a year's scheme can match the chosen tracks and categories at all: 2019–2023 have no
+-- 申报类别, 2024+ only 典型案例. A year that cannot is 不适用 under the filters, not 0.
+create or replace macro year_applies(year_of, tracks, categories) as (
+    select (len(categories::varchar[]) = 0 or len(programme.categories) > 0)
+        and (len(tracks::varchar[]) = 0
+            or len(list_intersect(tracks::varchar[], programme.tracks)) > 0)
+    from ref.programme_years as programme
+    where programme.year = year_of
+);
 
 -- A review result, or null where the year's results are withheld.
 create or replace macro unless_withheld(is_withheld, value) as

@@ -8,20 +8,26 @@ with external access disabled and the configuration locked, so that neither a pa
 console query can reach the warehouse, a file or the network. Nothing a role may not see is
 in its database at all, so there is nothing to bypass.
 
-How a scope is built, once per warehouse version, role and province (then cached):
-1. For the roles that may not see unpublished results, a *published base*: the base facts
-   (core.submissions, core.scores) copied with results of unpublished years withheld, and every
-   model over core/mart/ref (core.units, mart.*) rebuilt from them with the same SQL as the
-   warehouse, so totals add up across tables and no mart can carry a withheld result.
-2. The role's database: from the warehouse (leader) or the base, the tables the role may read,
-   a province-scoped role's rows of row-grain tables filtered to its province, columns the role
-   may not see dropped; the audit log added for the roles that read it.
+Compute once, nationally, then mask. Every figure that depends on rows a role may not see —
+ranks, cut-offs, distributions, percentiles — is computed by the warehouse build over all
+rows (sql/marts); a role's database is the warehouse's tables copied with rows filtered and
+columns masked, and no model is re-run on what is left, so a bureau's case carries its
+national rank and a researcher's 2025 rows say 未公布, not 0. How a table is copied:
+- results of years whose results the role may not see: outcome columns null, outcome rows
+  left out, and the row's `result_status` set to 'withheld', so a masked value is never read
+  as "none" (the warehouse says 'published' or, before publication, 'internal');
+- a province-scoped role: row-grain tables filtered to its province;
+- columns the role may not see (expert identities, server paths) dropped;
+- the one kind of model that is re-derived: a table marked `rederive` in the policy, whose
+  every row is about one unit (core.units: a unit's counts across years), is rebuilt from the
+  role's masked rows, so its cross-year counts leave withheld results out.
+Then the queries' macros (sql/macros.sql) are created over what the role holds. A scope is
+built once per warehouse version, role and province, then cached.
 """
 
 from __future__ import annotations
 
 import atexit
-import re
 import shutil
 import tempfile
 import threading
@@ -42,7 +48,7 @@ from etl.reference.programme import programme
 
 POLICY_FILE = REFERENCE_DIR / "access.toml"
 SCHEMAS = ("core", "mart", "meta", "ref")
-_MODEL_FOLDERS = (("core", "core"), ("marts", "mart"))
+STATUS_COLUMN, WITHHELD = "result_status", "withheld"  # see the module doc
 
 
 class AccessError(ValueError):
@@ -78,6 +84,7 @@ class TablePolicy:
     kind_column: str | None = None
     own_province_kinds: tuple[str, ...] = ()
     source: str = "warehouse"  # "warehouse" | "audit"
+    rederive: bool = False  # a per-unit model rebuilt from the role's masked rows (module doc)
 
     @property
     def withholds(self) -> bool:
@@ -191,6 +198,8 @@ def _table_policy(name: str, spec: dict, roles: dict[str, Role]) -> TablePolicy:
         problems.append("outcome rules need year_column")
     if table.source not in ("warehouse", "audit"):
         problems.append("source must be 'warehouse' or 'audit'")
+    if table.rederive and (table.source != "warehouse" or table.withholds):
+        problems.append("rederive is for a per-unit model of the warehouse, without outcome rules")
     if bool(table.kind_column) != bool(table.own_province_kinds):
         problems.append("kind_column and own_province_kinds go together")
     if problems:
@@ -209,7 +218,6 @@ class _Entry:
 
 _lock = threading.Lock()
 _scopes: OrderedDict[tuple, _Entry] = OrderedDict()
-_bases: dict[tuple, Path] = {}
 _workdir: Path | None = None
 
 
@@ -240,9 +248,6 @@ def clear_cache() -> None:
     """Forget every scoped database (their files are removed; open cursors keep working)."""
     with _lock:
         _evict(0)
-        for path in _bases.values():
-            path.unlink(missing_ok=True)
-        _bases.clear()
 
 
 def published_years(con: duckdb.DuckDBPyConnection, catalog: str) -> tuple[int, ...]:
@@ -272,10 +277,8 @@ def _evict(keep: int) -> None:
 
 
 def _open(warehouse: Path, scope: Scope) -> _Entry:
-    role = policy().roles[scope.role]
-    source = warehouse if role.unpublished else _published_base(warehouse)
     target = _new_file(scope.role)
-    _build_scope(source, scope, target)
+    _build_scope(warehouse, scope, target)
     return _Entry(_read_only(target), target)
 
 
@@ -308,133 +311,45 @@ def _new_file(label: str) -> Path:
     return _workdir / f"{label}-{uuid.uuid4().hex[:12]}.duckdb"
 
 
-# ---- the published base ---------------------------------------------------------------------
-
-
-def _published_base(warehouse: Path) -> Path:
-    """The warehouse as the roles that may not see unpublished results see it (cached)."""
-    key = _identity(warehouse)
-    if key not in _bases:
-        for stale in _bases.values():
-            stale.unlink(missing_ok=True)
-        _bases.clear()
-        target = _new_file("published")
-        _build_base(warehouse, target)
-        _bases[key] = target
-    return _bases[key]
-
-
-def _build_base(warehouse: Path, target: Path) -> None:
-    derived = derived_models()
-    with duckdb.connect(str(target)) as con:
-        _attach(con, warehouse)
-        published = published_years(con, "src")
-        for schema in SCHEMAS:
-            con.execute(f"create schema {schema}")
-        for table in policy().tables.values():
-            if table.source == "warehouse" and table.name not in derived:
-                _copy_withheld(con, table, published)
-        con.execute("detach src")  # from here on, a model can read only what was withheld
-        create_macros(con)
-        for name, sql in derived.items():
-            try:
-                con.execute(f"create table {_ident(name)} as\n{sql}")
-            except duckdb.CatalogException as exc:
-                raise PolicyError(
-                    f"{name} cannot be rebuilt for the restricted roles; does every table it "
-                    f"reads have an access policy? {exc}"
-                ) from exc
-            if name in policy().tables:
-                _withhold_in_place(con, policy().tables[name], published)
-        con.execute("checkpoint")
-
-
-def derived_models() -> dict[str, str]:
-    """Models over core/mart/ref/meta only (core.units, mart.*), in dependency order.
-
-    These are rebuilt for the roles that may not see unpublished results rather than copied,
-    so that nothing they compute can carry a withheld result.
-    """
-    models: dict[str, str] = {}
-    for folder, schema in _MODEL_FOLDERS:
-        for name, sql in ordered_models(SQL_DIR / folder, schema):
-            if not re.search(r"\b(raw|staging)\.", sql):
-                models[f"{schema}.{name}"] = sql
-    return models
-
-
-def _copy_withheld(con: duckdb.DuckDBPyConnection, table: TablePolicy, published: tuple) -> None:
-    columns = _columns(con, "src", table.name)
-    if columns is None:
-        return
-    select, where = _withheld_select(table, columns, published)
-    source = f"src.{_ident(table.name)}"
-    con.execute(f"create table {_ident(table.name)} as select {select} from {source} where {where}")
-
-
-def _withhold_in_place(
-    con: duckdb.DuckDBPyConnection, table: TablePolicy, published: tuple
-) -> None:
-    if not table.withholds:
-        return
-    columns = _columns(con, None, table.name)
-    select, where = _withheld_select(table, columns, published)
-    con.execute(
-        f"create or replace table {_ident(table.name)} as "
-        f"select {select} from {_ident(table.name)} where {where}"
-    )
-
-
-def _withheld_select(table: TablePolicy, columns: list[str], published: tuple) -> tuple[str, str]:
-    """Select list and filter that withhold results of unpublished years."""
-    _require(table, columns, [*table.outcome_columns, table.year_column, table.outcome_row_flag])
-    is_published = (
-        f"{_q(table.year_column)} in ({', '.join(str(int(y)) for y in published) or 'null'})"
-        if table.withholds
-        else "true"
-    )
-    select = ", ".join(
-        f"case when {is_published} then {_q(c)} end as {_q(c)}"
-        if c in table.outcome_columns
-        else _q(c)
-        for c in columns
-    )
-    where = ["true"]
-    if table.outcome_rows:
-        where.append(f"coalesce({is_published}, false)")
-    if table.outcome_row_flag:
-        is_result = f"coalesce({_q(table.outcome_row_flag)}, false)"
-        where.append(f"(coalesce({is_published}, false) or not {is_result})")
-    return select, " and ".join(where)
-
-
 # ---- the role's database ---------------------------------------------------------------------
 
 
-def _build_scope(source: Path, scope: Scope, target: Path) -> None:
+def _build_scope(warehouse: Path, scope: Scope, target: Path) -> None:
     role = policy().roles[scope.role]
+    visible = policy().visible(scope.role)
     with duckdb.connect(str(target)) as con:
-        _attach(con, source)
+        _attach(con, warehouse)
+        published = None if role.unpublished else published_years(con, "src")
         for schema in SCHEMAS:
             con.execute(f"create schema {schema}")
-        for table in policy().visible(scope.role):
+        for table in visible:
             if table.source == "audit":
                 _copy_audit(con, table, role)
-            else:
-                _copy_scoped(con, table, role, scope.province)
-        con.execute("detach src")
+            elif not table.rederive:
+                _copy_scoped(con, table, role, scope.province, published)
+        con.execute("detach src")  # from here on, a model can read only what the role holds
+        for table in visible:
+            if table.rederive:
+                _rederive(con, table)
         create_macros(con)
         con.execute("checkpoint")
 
 
 def _copy_scoped(
-    con: duckdb.DuckDBPyConnection, table: TablePolicy, role: Role, province: str | None
+    con: duckdb.DuckDBPyConnection,
+    table: TablePolicy,
+    role: Role,
+    province: str | None,
+    published: tuple[int, ...] | None,
 ) -> None:
+    """Copy one table: rows filtered, results of withheld years masked, columns dropped.
+    `published` None means the role sees every year's results."""
     columns = _columns(con, "src", table.name)
     if columns is None:
         return
     kept = _kept_columns(table, columns, role)
-    where, params = ["true"], []
+    select, where = _masked_select(table, kept, published)
+    params = []
     if role.own_province and table.grain == "row":
         _require(table, columns, [table.province_column, table.kind_column])
         where.append(f"{_q(table.province_column)} = ?")
@@ -443,10 +358,49 @@ def _copy_scoped(
             where.append(f"list_contains(?, {_q(table.kind_column)})")
             params.append(list(table.own_province_kinds))
     con.execute(
-        f"create table {_ident(table.name)} as select {', '.join(map(_q, kept))} "
+        f"create table {_ident(table.name)} as select {select} "
         f"from src.{_ident(table.name)} where {' and '.join(where)}",
         params,
     )
+
+
+def _masked_select(
+    table: TablePolicy, columns: list[str], published: tuple[int, ...] | None
+) -> tuple[str, list[str]]:
+    """Select list and filters that withhold results of the years outside `published`."""
+    if published is None or not table.withholds:
+        return ", ".join(map(_q, columns)), ["true"]
+    _require(table, columns, [*table.outcome_columns, table.year_column, table.outcome_row_flag])
+    years = ", ".join(str(int(y)) for y in published) or "null"
+    shown = f"coalesce({_q(table.year_column)} in ({years}), false)"
+    select = []
+    for c in columns:
+        if c in table.outcome_columns:
+            select.append(f"case when {shown} then {_q(c)} end as {_q(c)}")
+        elif c == STATUS_COLUMN:
+            select.append(f"case when {shown} then {_q(c)} else '{WITHHELD}' end as {_q(c)}")
+        else:
+            select.append(_q(c))
+    where = ["true"]
+    if table.outcome_rows:
+        where.append(shown)
+    if table.outcome_row_flag:
+        where.append(f"({shown} or not coalesce({_q(table.outcome_row_flag)}, false))")
+    return ", ".join(select), where
+
+
+def _rederive(con: duckdb.DuckDBPyConnection, table: TablePolicy) -> None:
+    """Rebuild a per-unit model from the role's own, already masked rows (see the module doc)."""
+    schema, name = table.name.split(".")
+    folder = {"core": "core", "mart": "marts"}[schema]
+    sql = dict(ordered_models(SQL_DIR / folder, schema))[name]
+    try:
+        con.execute(f"create table {_ident(table.name)} as\n{sql}")
+    except duckdb.CatalogException as exc:
+        raise PolicyError(
+            f"{table.name} cannot be re-derived for {sorted(table.roles)}: does every table "
+            f"it reads have an access policy for the same roles? {exc}"
+        ) from exc
 
 
 def _copy_audit(con: duckdb.DuckDBPyConnection, table: TablePolicy, role: Role) -> None:

@@ -1,5 +1,6 @@
 -- Grain: one row per submission. Every submitted case, plus every published item of a year
 -- known only from a published list (source = '公布名单', is_from_published_list = true).
+-- result_status says whether its review results (furthest_stage, is_selected) may be shown.
 -- Key: submission_id
 with submissions as (
     select * from staging.stg_submissions
@@ -19,6 +20,10 @@ stages as (
 
 provinces as (
     select * from ref.provinces
+),
+
+years as (
+    select * from ref.programme_years
 ),
 
 reached as (
@@ -130,10 +135,14 @@ final as (
         unioned.is_from_published_list,
         unioned.province_source,
         unioned.province is null as needs_review,
-        unioned.place_note as review_note
+        unioned.place_note as review_note,
+        -- Whether this row's review results may be shown: 'published', or 'internal' (not yet
+        -- published; a role that may not see them reads 'withheld' and nulls: etl/access).
+        if(years.results_published, 'published', 'internal') as result_status
     from unioned
     left join provinces using (province)
     left join stages using (stage_order)
+    left join years using (year)
 )
 
 select * from final

@@ -47,6 +47,7 @@ final as (
         submissions.province_source,
         submissions.needs_review,
         submissions.review_note,
+        submissions.result_status,
         stage_scores.first_score,
         stage_scores.second_score,
         stage_scores.final_score

@@ -51,9 +51,10 @@ counted as (
         count(*) filter (where is_selected) as selected,
         count(*) filter (where is_from_published_list) as from_published_list,
         coalesce(sum(first_score), 0) as first_score_sum,
-        count(first_score) as first_score_n
+        count(first_score) as first_score_n,
+        any_value(result_status) as result_status
     from stage_reached
-    group by all
+    group by year, province, track, category, unit_level, unit_type
 ),
 
 final as (

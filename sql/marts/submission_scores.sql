@@ -1,6 +1,8 @@
 -- Grain: one row per submission × stage it was scored at: its experts' mean total score and
 -- spread, the mean of each criterion, and its rank among the submissions of the same year,
--- stage and group (category from 2024, track before), best first.
+-- stage and group (category from 2024, track before), best first, and, for a case that reached
+-- 终评, its rank among the group's finalists at each stage. Ranks are national: computed here
+-- over every province's cases, and only masked for a role (etl/access), never recomputed.
 -- Key: submission_id, stage
 with scores as (
     select * from core.scores
@@ -44,13 +46,26 @@ described as (
     inner join submissions using (submission_id)
 ),
 
+finalists as (
+    select distinct submission_id
+    from described
+    where stage = '终评'
+),
+
 final as (
     select
-        *,
+        described.*,
         rank() over (
             partition by year, stage, score_group order by mean_score desc
-        ) as rank_in_group
+        ) as rank_in_group,
+        -- Among the group's 终评 finalists only, at every stage: so a finalist's 初评, 复评
+        -- and 终评 ranks order the same cases and a move between stages means something.
+        if(finalists.submission_id is null, null, rank() over (
+            partition by year, stage, score_group, finalists.submission_id is null
+            order by mean_score desc
+        )) as finalist_rank
     from described
+    left join finalists using (submission_id)
 )
 
 select * from final

@@ -1,4 +1,5 @@
--- Grain: one row per programme year: the headline counts, beside the published ones.
+-- Grain: one row per programme year: the headline counts, beside the published ones, and
+-- whether the year's review results may be shown (result_status, see core.submissions).
 -- Key: year
 with submissions as (
     select * from core.submissions
@@ -28,7 +29,8 @@ final as (
         years.scheme_label,
         counted.* exclude (year),
         years.selected_total as published_selected,
-        years.results_published
+        years.results_published,
+        if(years.results_published, 'published', 'internal') as result_status
     from years
     inner join counted using (year)
 )
