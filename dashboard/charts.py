@@ -148,10 +148,25 @@ def year_bars(
     series: dict[str, Sequence[float | None]],
     colours: dict[str, str],
     kind: str = "count",
+    notes: dict[int, str] | None = None,
 ) -> go.Figure:
-    """Bars by year (grouped when several series), with the change of scheme marked."""
+    """Bars by year (grouped when several series), with the change of scheme marked. `notes`
+    labels a year where a bar is missing on purpose (入选数未公布, 不适用), so an absent bar is
+    never read as zero."""
     fig = grouped_bars([str(y) for y in years], series, colours, kind)
     fig.update_xaxes(type="category", title="年度")
+    for year, note in (notes or {}).items():
+        fig.add_annotation(
+            x=str(year),
+            y=0,
+            yref="y",
+            text=note,
+            showarrow=False,
+            yanchor="bottom",
+            textangle=-90,
+            font={"size": 11, "color": theme.SCHEME_CHANGE_COLOUR},
+            bgcolor="rgba(237,242,247,0.9)",
+        )
     return mark_scheme_change(fig, years)
 
 
@@ -235,9 +250,10 @@ def tile_map(
     """China as a grid of equal tiles, one per province-level submitter, coloured by measure.
 
     provinces: ref rows (province, takes_part, tile_row, tile_col). values: one row per
-    province in scope (province, value, submissions, hover); value is null when it submitted
-    nothing (a pale tile, 「无申报」). Provinces out of scope are blank (「未选」); 台湾/香港/
-    澳门 are grey and labelled 不参评. No borders are drawn: this is not a map under 审图 rules.
+    province in scope (province, value, note, submissions, hover); where value is null the
+    tile is pale and says `note` (「无申报」, or 「未公布」 for a result withheld from the
+    viewer). Provinces out of scope are blank (「未选」); 台湾/香港/澳门 are grey and labelled
+    不参评. No borders are drawn: this is not a map under 审图 rules.
     """
     tiles = provinces.join(values, on="province", how="left")
     fig = _figure(
@@ -328,6 +344,7 @@ def _value_tiles(
 
 def _idle_tiles(fig: go.Figure, tiles: pl.DataFrame, focus: str | None) -> None:
     in_scope = tiles["submissions"].is_not_null().to_list()
+    notes = tiles["note"].to_list() if "note" in tiles.columns else ["无申报"] * tiles.height
     names = [_tile_name(p) for p in tiles["province"].to_list()]
     fig.add_trace(
         go.Scatter(
@@ -341,7 +358,8 @@ def _idle_tiles(fig: go.Figure, tiles: pl.DataFrame, focus: str | None) -> None:
                 "line": _focus_line(tiles, focus),
             },
             text=[
-                f"{n}<br>{'无申报' if s else '未选'}" for n, s in zip(names, in_scope, strict=True)
+                f"{n}<br>{(note or '无申报') if s else '未选'}"
+                for n, s, note in zip(names, in_scope, notes, strict=True)
             ],
             textfont={"size": 11, "color": "#718096"},
             customdata=tiles["province"].to_list(),
@@ -620,16 +638,18 @@ def trend_lines(
     colours: dict[str, str],
     years: Sequence[int],
     y_title: str,
+    notes: dict[int, str] | None = None,
 ) -> go.Figure:
     """One line per member (rows: year, member, `value`) across the years, never one line
     across the change of scheme: each member's years before 2024 and from 2024 are separate
     segments, joined only by a faint dotted connector (a count compares across as a count)
     when the member exists on both sides (a region, a province, a level — not a track or a
-    category). The change is marked by the dashed line of mark_scheme_change."""
+    category). The change is marked by the dashed line of mark_scheme_change. A year with no
+    value on purpose (不适用 under the filters, 未公布) has no point, and `notes` label it."""
     labels = [str(y) for y in years]
     fig = _figure(height=400, showlegend=True)
     for member in dict.fromkeys(rows["member"].to_list()):
-        own = rows.filter(pl.col("member") == member).sort("year")
+        own = rows.filter(pl.col("member") == member, pl.col(value).is_not_null()).sort("year")
         colour = colours.get(member, theme.colour(member))
         before = own.filter(pl.col("year") < SCHEME_CHANGE_YEAR)
         after = own.filter(pl.col("year") >= SCHEME_CHANGE_YEAR)
@@ -653,6 +673,17 @@ def trend_lines(
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
     fig.update_yaxes(title=y_title, rangemode="tozero", **_axis_format(kind))
     fig.update_layout(legend={"orientation": "h", "y": -0.1, "yanchor": "top"})
+    for year, note in (notes or {}).items():
+        fig.add_annotation(
+            x=str(year),
+            y=0.5,
+            yref="paper",
+            text=note,
+            showarrow=False,
+            textangle=-90,
+            font={"size": 11, "color": theme.SCHEME_CHANGE_COLOUR},
+            bgcolor="rgba(237,242,247,0.9)",
+        )
     return mark_scheme_change(fig, years)
 
 

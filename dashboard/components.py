@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, export, fmt, queries
+from dashboard import auth, export, fmt, queries, states, theme
 from dashboard.db import BUILD_COMMAND
 from dashboard.filters import Filters
 from dashboard.labels import CENTRAL, REGIONS, SIMULATED, Measure
@@ -114,6 +114,11 @@ def _pick(label: str, options: list[str], key: str, help_text: str) -> None:
     st.multiselect(label, options, key=key, bind="query-params", placeholder="全部", help=help_text)
 
 
+INTERNAL_NOTE = (
+    "内部资料：{year}年度评审结果尚未公示、公布，本页的评审与入选数据仅供内部参阅，请勿对外提供。"
+)
+
+
 def _unpublished_note(years: pl.DataFrame) -> None:
     chosen = years.filter(pl.col("year") == st.session_state.get(YEAR))
     if chosen.height and not chosen["results_published"][0]:
@@ -155,8 +160,12 @@ def page_header(spec: PageSpec) -> None:
     badges = [f":gray-badge[数据截至 {fmt.day(version.data_as_of)}]"]
     if version.is_simulated:
         badges.insert(0, f":orange-badge[:material/science: {SIMULATED}]")
+    if f and internal_year(f.year):
+        badges.insert(0, f":red-badge[:material/lock: {fmt.INTERNAL}]")
     st.markdown(" ".join(badges))
     st.caption(intro + (f"　当前筛选：{f.describe()}" if f else ""))
+    if f and internal_year(f.year):
+        st.warning(INTERNAL_NOTE.format(year=f.year), icon=":material/lock:")
 
 
 def footer() -> None:
@@ -174,24 +183,36 @@ def empty(message: str) -> None:
     st.info(message, icon=":material/info:")
 
 
+def not_applicable_sentence(f: Filters) -> str:
+    """The chosen year's scheme cannot match the filters (a 申报类别 before 2024, 先导单位 or
+    成长项目 from 2024): the year is 不适用, not empty."""
+    chosen = "、".join((*f.categories, *f.tracks))
+    return (
+        f"{fmt.NOT_APPLICABLE}：{f.year}年度没有“{chosen}”。2019—2023年按先导单位、典型案例、"
+        "成长项目三种申报类型推选，不分申报类别；2024年起只有典型案例，分四个类别。"
+        "请调整年度或左侧的申报类型、申报类别。"
+    )
+
+
 def no_data_sentence(f: Filters) -> str:
     return (
         f"{f.year}年度在当前筛选条件（{f.describe()}）下没有申报数据。请在左侧调整年度或筛选条件。"
     )
 
 
-def withheld(year: int) -> bool:
-    """Whether the year's review results (stage reached, scores, 入选) are withheld from this
-    session's role: the year is not published and the role may not see unpublished results.
-    The data layer has already nulled them; pages say 「未公布」 instead of a number or 0."""
-    if auth.current().role.unpublished:
-        return False
+def year_state(f: Filters, year: int | None = None) -> states.YearState:
+    """The chosen (or given) year under the filters: whether its scheme applies and whether
+    its results are published, internal or withheld for this session's role."""
+    year = f.year if year is None else year
+    return states.of_row(year_row(queries.year_totals(f), year), year)
+
+
+def internal_year(year: int) -> bool:
+    """The year's results are not yet published and this role sees them: mark it 内部."""
     years = queries.years().filter(pl.col("year") == year)
-    return bool(years.height) and not years["results_published"][0]
-
-
-def count_or_withheld(n: float | None, withheld_year: bool, unit: str = "个") -> str:
-    return fmt.WITHHELD if n is None and withheld_year else fmt.count(n, unit)
+    return (
+        auth.current().role.unpublished and bool(years.height) and not years["results_published"][0]
+    )
 
 
 def year_row(frame: pl.DataFrame, year: int | None) -> dict | None:
@@ -206,15 +227,20 @@ def year_row(frame: pl.DataFrame, year: int | None) -> dict | None:
 
 
 def kpi(
-    measure: Measure, now: float | None, before: float | None = None, *, withheld: bool = False
+    measure: Measure,
+    now: float | None,
+    before: float | None = None,
+    *,
+    state: states.YearState | None = None,
 ) -> None:
     """A KPI card: the measure's label, value in its unit and help, with its change on the
-    previous year (before=None: no comparison shown); withheld=True shows 「未公布」 for a
-    missing value (a result not yet published)."""
-    delta = fmt.change(now, before, measure.kind, measure.unit)
+    previous year (before=None: no comparison shown). `state` says whether the value is
+    withheld (未公布), not applicable (不适用) or internal (the label says 内部)."""
+    state = state or states.YearState(0)
+    delta = None if state.note(measure) else fmt.change(now, before, measure.kind, measure.unit)
     st.metric(
-        measure.label,
-        fmt.WITHHELD if now is None and withheld else fmt.value(now, measure.kind, measure.unit),
+        states.label(measure, state),
+        states.shown(now, measure, state),
         delta,
         delta_color="off",
         delta_arrow="off" if delta == fmt.SAME else "auto",
@@ -226,8 +252,26 @@ def kpi(
 # Charts and tables ----------------------------------------------------------------------------
 
 
-def chart(fig: go.Figure, key: str, file_stem: str, **kwargs: object) -> object:
-    """A Plotly chart in the house theme; its PNG download carries a Chinese file name."""
+def chart(
+    fig: go.Figure, key: str, file_stem: str, *, internal: bool = False, **kwargs: object
+) -> object:
+    """A Plotly chart in the house theme; its PNG download carries a Chinese file name.
+    internal=True marks it 内部 (a result not yet published), on screen and in the PNG."""
+    if internal:
+        fig = go.Figure(fig)  # figures are shared from a cache: mark a copy
+        fig.add_annotation(
+            text=f"{fmt.INTERNAL} · 未公布",
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1,
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            font={"color": theme.HIGHLIGHT, "size": 12},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+        file_stem = f"{file_stem}_{fmt.INTERNAL}"
     config = {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": file_stem, "scale": 2},
@@ -288,6 +332,8 @@ def downloads(
     result shown a page at a time but exported whole). Files are built only when clicked,
     through etl.access.exports, and each download is written to the audit log."""
     parts = (f.slug() if f else "", *extra_parts)
+    if f and internal_year(f.year):  # results not yet published travel marked 内部
+        parts = (*parts, fmt.INTERNAL)
     access = auth.current()
     left, right, _ = st.columns([1, 1, 4])
     for column, suffix, label in ((left, "xlsx", "下载 Excel"), (right, "csv", "下载 CSV")):

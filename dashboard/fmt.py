@@ -7,6 +7,9 @@ from datetime import date, datetime
 
 DASH = "—"
 WITHHELD = "未公布"  # a result of a year not yet published, withheld from this role (issue 5)
+NOT_APPLICABLE = "不适用"  # a year whose scheme the filters cannot match (a category before 2024)
+INTERNAL = "内部"  # a result of a year not yet published, shown to a role that may see it
+NO_SUBMISSIONS = "无申报"
 SAME = "与上年持平"
 
 

@@ -35,19 +35,20 @@ class Measure:
     kind: str  # count | rate | score
     unit: str
     help: str
+    is_result: bool = False  # a review result (stage reached, 入选, score): 未公布 where withheld
 
 
 MEASURES = {
     m.key: m
     for m in (
         Measure("submissions", "申报数", "count", "个", "申报案例（先导单位为申报单位）的个数"),
-        Measure("selected", "入选数", "count", "个", "入选并公布的个数"),
-        Measure("selection_rate", "入选率", "rate", "", "入选 ÷ 申报"),
-        Measure("mean_score", "平均分", "score", "分", "初评专家总分的均值（满分100分）"),
+        Measure("selected", "入选数", "count", "个", "入选并公布的个数", True),
+        Measure("selection_rate", "入选率", "rate", "", "入选 ÷ 申报", True),
+        Measure("mean_score", "平均分", "score", "分", "初评专家总分的均值（满分100分）", True),
         Measure("recommended", "省级推荐", "count", "个", "省级广电部门审核推荐的个数"),
         Measure("recommendation_rate", "推荐率", "rate", "", "省级推荐 ÷ 申报"),
-        Measure("reached_final", "进入终评", "count", "个", "最远进入终评的个数"),
-        Measure("final_rate", "终评率", "rate", "", "进入终评 ÷ 申报"),
+        Measure("reached_final", "进入终评", "count", "个", "最远进入终评的个数", True),
+        Measure("final_rate", "终评率", "rate", "", "进入终评 ÷ 申报", True),
         Measure("provinces", "参与省份", "count", "个", "有申报的省份数（含兵团，不含中央单位）"),
     )
 }

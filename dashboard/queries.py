@@ -170,17 +170,18 @@ def group_mix(f: Filters, province: str | None = None) -> pl.DataFrame:
     return run("group_mix", province=province, **f.params())
 
 
-def score_percentiles(f: Filters, province: str) -> pl.DataFrame:
-    """For one year: the 初评 score distribution of the province, its region group and the
-    nation (n, quartiles, mean), and the national percentile of the province's median."""
-    return run(
-        "score_percentiles",
-        year=f.year,
-        province=province,
-        tracks=list(f.tracks),
-        categories=list(f.categories),
-        levels=list(f.levels),
-    )
+def score_scopes(f: Filters, province: str, stage: str) -> pl.DataFrame:
+    """For one year and stage: the score distribution of the province, its region group and
+    the nation (n, quartiles, mean, the median's national percentile), computed nationally in
+    the warehouse. The group is the one category or track chosen, else '全部' (score_group);
+    other filters do not apply to it."""
+    return run("score_scopes", year=f.year, province=province, stage=stage, group=score_group(f))
+
+
+def score_group(f: Filters) -> str:
+    """The one group the filters choose (a single 申报类别 or 申报类型), else 全部."""
+    chosen = [*f.categories, *f.tracks]
+    return chosen[0] if len(chosen) == 1 else "全部"
 
 
 def quota_use(year: int, province: str) -> pl.DataFrame:
@@ -267,14 +268,27 @@ def group_units(f: Filters) -> pl.DataFrame:
 
 def score_distribution(f: Filters) -> pl.DataFrame:
     """For the chosen year: per group × stage, the distribution of per-submission mean
-    scores (quartiles, mean) and the group's cut-off (lowest 终评 mean of the selected)."""
+    scores (quartiles, mean) and the group's cut-off (lowest 终评 mean of the selected).
+    A role that holds only its own province's scores gets the national lines, unfiltered:
+    never a distribution recomputed from its own copy (see national_scores())."""
+    if national_scores():
+        return run("national_score_distribution", year=f.year)
     return run("score_distribution", year=f.year, **f.params())
 
 
 def criterion_profile(f: Filters, stage: str) -> pl.DataFrame:
     """For the chosen year and stage: each criterion's mean as a share of its maximum, for
-    the selected and the others, over all groups (全部) and per group."""
+    the selected and the others, over all groups (全部) and per group (nationally and
+    unfiltered for a role that holds only its own province's scores)."""
+    if national_scores():
+        return run("national_criterion_profile", year=f.year, stage=stage)
     return run("criterion_profile", year=f.year, stage=stage, **f.params())
+
+
+def national_scores() -> bool:
+    """Whether this session's scores are one province's only (a bureau), so score statistics
+    come from the warehouse's national marts and the sidebar filters do not apply to them."""
+    return scope().province is not None
 
 
 def rubric(year: int) -> pl.DataFrame:

@@ -51,15 +51,19 @@ create or replace macro data_years() as table
     select year, result_status, result_status = 'withheld' as is_withheld
     from mart.year_summary;
 
--- Whether a year's scheme can match the chosen tracks and categories at all: 2019–2023 have no
--- 申报类别, 2024+ only 典型案例. A year that cannot is 不适用 under the filters, not 0.
-create or replace macro year_applies(year_of, tracks, categories) as (
-    select (len(categories::varchar[]) = 0 or len(programme.categories) > 0)
-        and (len(tracks::varchar[]) = 0
-            or len(list_intersect(tracks::varchar[], programme.tracks)) > 0)
-    from ref.programme_years as programme
-    where programme.year = year_of
-);
+-- Every year with data, and whether its scheme can match the chosen tracks and categories at
+-- all (2019–2023 have no 申报类别; 2024+ only 典型案例): a year that cannot is 不适用 under the
+-- filters, not 0. With its result_status (data_years).
+create or replace macro filter_years(chosen_tracks, chosen_categories) as table
+    select
+        data_years.year,
+        data_years.result_status,
+        data_years.is_withheld,
+        (len(chosen_categories::varchar[]) = 0 or len(programme.categories) > 0)
+        and (len(chosen_tracks::varchar[]) = 0
+            or len(list_intersect(chosen_tracks::varchar[], programme.tracks)) > 0) as applies
+    from data_years() as data_years
+    inner join ref.programme_years as programme using (year);
 
 -- A review result, or null where the year's results are withheld.
 create or replace macro unless_withheld(is_withheld, value) as
@@ -80,16 +84,16 @@ create or replace macro funnel_sums(facts) as {
 };
 
 -- The funnel of one cell of a zero-filled grid: counts 0 where `summed` (funnel_sums, or null
--- when the cell has no rows) is missing, review results null where withheld (data_years), rates
--- over submissions.
-create or replace macro funnel_filled(is_withheld, summed) as {
-    'submissions': coalesce(summed.submissions, 0),
-    'recommended': coalesce(summed.recommended, 0),
-    'reached_first': unless_withheld(is_withheld, coalesce(summed.reached_first, 0)),
-    'reached_second': unless_withheld(is_withheld, coalesce(summed.reached_second, 0)),
-    'reached_final': unless_withheld(is_withheld, coalesce(summed.reached_final, 0)),
-    'selected': unless_withheld(is_withheld, coalesce(summed.selected, 0)),
-    'from_published_list': coalesce(summed.from_published_list, 0),
+-- when the cell has no rows) is missing; every count null where the year does not apply under
+-- the filters (不适用), review results null where withheld (未公布); rates over submissions.
+create or replace macro funnel_filled(is_withheld, applies, summed) as {
+    'submissions': if(applies, coalesce(summed.submissions, 0), null),
+    'recommended': if(applies, coalesce(summed.recommended, 0), null),
+    'reached_first': if(applies and not is_withheld, coalesce(summed.reached_first, 0), null),
+    'reached_second': if(applies and not is_withheld, coalesce(summed.reached_second, 0), null),
+    'reached_final': if(applies and not is_withheld, coalesce(summed.reached_final, 0), null),
+    'selected': if(applies and not is_withheld, coalesce(summed.selected, 0), null),
+    'from_published_list': if(applies, coalesce(summed.from_published_list, 0), null),
     'selection_rate': summed.selected / nullif(summed.submissions, 0),
     'recommendation_rate': summed.recommended / nullif(summed.submissions, 0),
     'final_rate': summed.reached_final / nullif(summed.submissions, 0),

@@ -13,7 +13,7 @@ import math
 import polars as pl
 import streamlit as st
 
-from dashboard import components, fmt, labels, queries
+from dashboard import components, fmt, labels, queries, states
 from dashboard.filters import Filters
 from etl import glossary
 
@@ -68,6 +68,10 @@ def _search(f: Filters) -> None:
         + (f" · 含「{text.strip()}」" if text and text.strip() else "")
     )
     _published_list_note(f, all_years)
+    _withheld_note(f, all_years, result, stages)
+    if found.is_empty() and not all_years and not components.year_state(f).applies:
+        components.empty(components.not_applicable_sentence(f))
+        return
     if found.is_empty() and not all_years and not _year_has_data(f):
         components.empty(components.no_data_sentence(f))
         return
@@ -87,6 +91,15 @@ def _search(f: Filters) -> None:
         extra_parts=_parts(f, all_years),
     )
     _record(found, shown)
+
+
+def _withheld_note(f: Filters, all_years: bool, result: str, stages: list[str]) -> None:
+    """Where results are withheld, a search by result or stage cannot find those years' cases."""
+    totals = queries.year_totals(f).filter(pl.col("result_status") == states.WITHHELD)
+    years = [y for y in totals["year"].to_list() if all_years or y == f.year]
+    if years:
+        by = "，按「结果」「最远阶段」筛选时不含这些年度的案例" if result != "全部" or stages else ""
+        st.caption(f"{'、'.join(map(str, years))}年度评审结果{fmt.WITHHELD}{by}。")
 
 
 def _year_has_data(f: Filters) -> bool:
@@ -157,13 +170,23 @@ def _result_page(found: pl.DataFrame) -> pl.DataFrame:
 
 
 def _list_frame(rows: pl.DataFrame) -> pl.DataFrame:
-    return rows.with_columns(
-        pl.coalesce("category", "track").alias("group"),
-        pl.col("furthest_stage").fill_null(UNSCORED),
-    ).select(LIST_COLUMNS)
+    withheld = pl.col("result_status") == states.WITHHELD
+    return (
+        rows.with_columns(
+            pl.coalesce("category", "track").alias("group"),
+            pl.when(withheld)
+            .then(pl.lit(fmt.WITHHELD))
+            .otherwise(pl.col("furthest_stage").fill_null(UNSCORED))
+            .alias("furthest_stage"),
+        )
+        .pipe(states.masked, ("is_selected", "first_score", "second_score", "final_score"), ())
+        .select(LIST_COLUMNS)
+    )
 
 
 def _export_frame(found: pl.DataFrame) -> pl.DataFrame:
+    results = ("furthest_stage", "is_selected", "first_score", "second_score", "final_score")
+    found = states.masked(found, results, ())
     return labels.rename(
         found.select(
             "year",
@@ -241,10 +264,16 @@ def _record(found: pl.DataFrame, shown: pl.DataFrame) -> None:
 
 
 def _fields(case: dict) -> None:
+    withheld = case["result_status"] == states.WITHHELD
     st.markdown(f"#### {case['title']}")
+    result = (
+        f"评审结果{fmt.WITHHELD}" if withheld else "**入选**" if case["is_selected"] else "未入选"
+    )
+    if case["result_status"] == states.INTERNAL:
+        result += f"（{fmt.INTERNAL}：尚未公布）"
     st.markdown(
         f"{case['unit_name']} · {case['province'] or '所属省份待确认'} · {case['year']}年度 · "
-        + ("**入选**" if case["is_selected"] else "未入选")
+        + result
     )
     if case["needs_review"]:
         st.warning(
@@ -266,8 +295,8 @@ def _fields(case: dict) -> None:
         ("申报类别", case["category"]),
         ("提交时间", fmt.moment(case["submitted_at"]) if case["submitted_at"] else None),
         ("省级推荐", _yes_no(case["is_recommended"])),
-        ("最远阶段", case["furthest_stage"] or UNSCORED),
-        ("入选", _yes_no(case["is_selected"])),
+        ("最远阶段", fmt.WITHHELD if withheld else case["furthest_stage"] or UNSCORED),
+        ("入选", fmt.WITHHELD if withheld else _yes_no(case["is_selected"])),
         ("来源", case["source"]),
         (
             "省份来源",
@@ -296,6 +325,9 @@ def _scores(case: dict) -> None:
     if case["source"] == PUBLISHED_LIST:
         components.empty(f"该条目来自{case['year']}年度的公布名单：该年度没有申报表和评分数据。")
         return
+    if case["result_status"] == states.WITHHELD:
+        components.empty(f"{case['year']}年度评审结果{fmt.WITHHELD}：各阶段得分与名次公布后可见。")
+        return
     scores = queries.case_scores(case["submission_id"])
     if scores.is_empty():
         components.empty("该案例没有评分记录（未进入专家评审）。")
@@ -312,11 +344,23 @@ def _scores(case: dict) -> None:
         "typicality": "典型性",
         "rank_in_group": "组内名次",
     }
+    cutoff = scores["cutoff"].drop_nulls()
     components.table(
-        labels.rename(scores, names), f"案例得分_{case['submission_id']}", None, "case_scores"
+        labels.rename(scores.drop("cutoff"), names),
+        f"案例得分_{case['submission_id']}",
+        None,
+        "case_scores",
     )
+    final = scores.filter(pl.col("stage") == glossary.final_stage())
+    if cutoff.len() and final.height:
+        gap = final["mean_score"][0] - cutoff[0]
+        st.markdown(
+            f"该组入选线（全国入选案例{glossary.final_stage()}平均分的最低值）{fmt.score(cutoff[0])}；"
+            f"本案例{glossary.final_stage()}平均分{'高于' if gap >= 0 else '低于'}入选线 {abs(gap):.1f} 分。"
+        )
     st.caption(
-        "平均分、最低分、最高分为该阶段各位专家总分的统计；各维度为专家平均；组内名次为该阶段同组全部案例中的名次。"
+        "平均分、最低分、最高分为该阶段各位专家总分的统计；各维度为专家平均；"
+        "组内名次为该阶段同组全国全部案例中的名次。"
     )
 
 

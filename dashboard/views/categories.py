@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, fmt, labels, queries
+from dashboard import charts, components, fmt, labels, queries, states
 from dashboard.filters import Filters
 from dashboard.labels import MEASURES, SCHEME_CHANGE_YEAR, Measure
 from etl.reference.programme import domains
@@ -23,6 +23,10 @@ UNKNOWN = "未标注"
 def main() -> None:
     f = components.filters()
     mix = queries.group_mix(f).filter(pl.col("year") == f.year)
+    state = components.year_state(f)
+    if not state.applies:
+        components.empty(components.not_applicable_sentence(f))
+        return
     if not mix["submissions"].sum():
         components.empty(components.no_data_sentence(f))
         return
@@ -49,6 +53,7 @@ def _scheme_note(f: Filters, by_category: bool) -> None:
 
 
 def _shares(f: Filters, mix: pl.DataFrame, noun: str) -> None:
+    state = components.year_state(f)
     st.subheader(f"{noun}构成")
     total = int(mix["submissions"].sum())
     left, right = st.columns(2)
@@ -61,25 +66,26 @@ def _shares(f: Filters, mix: pl.DataFrame, noun: str) -> None:
         )
         components.chart(fig, "group_shares", f"{noun}构成_{f.slug()}")
     with right:
-        if components.withheld(f.year):
+        if state.withheld:
             components.empty(f"{f.year}年度评审结果{fmt.WITHHELD}，不显示入选率。")
         else:
-            _rate_bars(f, mix, noun)
+            _rate_bars(f, mix, noun, state)
     _groups_table(f, mix, noun, total)
 
 
-def _rate_bars(f: Filters, mix: pl.DataFrame, noun: str) -> None:
+def _rate_bars(f: Filters, mix: pl.DataFrame, noun: str, state: states.YearState) -> None:
     fig = components.figure(
         charts.rate_bars,
         mix["group"].to_list(),
         mix["selected"].to_list(),
         mix["submissions"].to_list(),
     )
-    components.chart(fig, "group_rates", f"{noun}入选率_{f.slug()}")
+    components.chart(fig, "group_rates", f"{noun}入选率_{f.slug()}", internal=state.internal)
 
 
 def _groups_table(f: Filters, mix: pl.DataFrame, noun: str, total: int) -> None:
     shown = mix.select(
+        "result_status",
         "group",
         "submissions",
         (pl.col("submissions") / total * 100).alias("share"),
@@ -88,6 +94,8 @@ def _groups_table(f: Filters, mix: pl.DataFrame, noun: str, total: int) -> None:
         (pl.col("selection_rate") * 100).alias("selection_rate"),
         "mean_score",
     )
+    results = ("reached_final", "selected", "selection_rate", "mean_score")
+    shown = states.masked(shown, results, ()).drop("result_status")
     components.table(
         labels.rename(shown, {"group": noun, "share": "占申报（%）"}), f"{noun}构成", f, "groups"
     )
@@ -110,8 +118,17 @@ def _heatmap(f: Filters, noun: str) -> None:
     if cells.is_empty():
         components.empty("当前筛选下没有可显示的省份。")
         return
+    state = components.year_state(f)
+    if state.withheld and measure.is_result:
+        components.empty(f"{f.year}年度评审结果{fmt.WITHHELD}，不显示各省{noun}的{measure.label}。")
+        return
     fig = components.figure(charts.group_heatmap, cells, measure)
-    components.chart(fig, "heatmap", f"各省{noun}热力图_{measure.label}_{f.slug()}")
+    components.chart(
+        fig,
+        "heatmap",
+        f"各省{noun}热力图_{measure.label}_{f.slug()}",
+        internal=state.internal and measure.is_result,
+    )
     unplaced = (components.year_row(queries.year_totals(f), f.year) or {}).get("unplaced", 0)
     st.caption(
         "省份按官方行政区划顺序排列（含新疆生产建设兵团与中央单位）。"
@@ -175,7 +192,9 @@ def _units_table(f: Filters, units: pl.DataFrame, noun: str) -> None:
         (pl.col("share") * 100).alias("share"),
         "selected",
         (pl.col("selection_rate") * 100).alias("selection_rate"),
+        pl.lit(components.year_state(f).status).alias("result_status"),
     )
+    shown = states.masked(shown, ("selected", "selection_rate"), ()).drop("result_status")
     components.table(
         labels.rename(
             shown, {"group": noun, "dimension": "维度", "value": "值", "share": "占该组申报（%）"}

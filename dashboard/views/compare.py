@@ -10,10 +10,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, fmt, labels, narrative, queries, theme
+from dashboard import charts, components, fmt, labels, narrative, queries, states, theme
 from dashboard.filters import Filters
-from dashboard.labels import CENTRAL, PEER_REGIONS, SMALL_SAMPLE, SMALL_SAMPLE_NOTE
+from dashboard.labels import CENTRAL, MEASURES, PEER_REGIONS, SMALL_SAMPLE, SMALL_SAMPLE_NOTE
 from dashboard.narrative import Rate
+from etl import glossary
 
 RATES = (
     ("推荐率", "recommended"),
@@ -31,15 +32,20 @@ def main() -> None:
     rows = queries.province_year(f)
     mine = components.year_row(rows.filter(pl.col("province") == province), f.year)
     nation = components.year_row(queries.year_totals(f), f.year)
+    state = states.of_row(nation, f.year)
+    if not state.applies:
+        components.empty(components.not_applicable_sentence(f))
+        return
     if nation is None or not nation["submissions"]:
         components.empty(components.no_data_sentence(f))
         return
     region_name = mine["region"] if mine["region"] in PEER_REGIONS else None
     region = _region_row(f, region_name)
-    _sentences(province, mine, region, region_name, nation, rows.filter(pl.col("year") == f.year))
-    _table(f, province, mine, region, region_name, nation)
-    _rates_chart(f, province, mine, region, region_name, nation)
-    _scores(f, province)
+    year = rows.filter(pl.col("year") == f.year)
+    _sentences(province, mine, region, region_name, nation, year, state)
+    _table(f, province, mine, region, region_name, nation, state)
+    _rates_chart(f, province, mine, region, region_name, nation, state)
+    _scores(f, province, state)
     _quota(f, province)
     _history(f, province, rows)
     _cases(f, province)
@@ -65,16 +71,19 @@ def _sentences(
     region_name: str | None,
     nation: dict,
     year: pl.DataFrame,
+    state: states.YearState,
 ) -> None:
     if not mine["submissions"]:
         components.empty(f"{province}在{mine['year']}年度当前筛选条件下没有申报。")
         return
     ranked = year.filter(pl.col("rank_submissions").is_not_null()).height
     share = mine["submissions"] / nation["submissions"]
-    withheld = components.withheld(mine["year"])
+    withheld = state.withheld
     lines = [
         f"{province}申报 {fmt.count(mine['submissions'])}，"
-        f"入选 {components.count_or_withheld(mine['selected'], withheld)}。"
+        f"入选 {states.shown(mine['selected'], MEASURES['selected'], state)}"
+        + (f"（{fmt.INTERNAL}）" if state.internal else "")
+        + "。"
         + narrative.rank_sentence(province, mine["rank_submissions"], ranked, share)
     ]
     for label, key in RATES if not withheld else ():
@@ -102,6 +111,7 @@ def _table(
     region: dict | None,
     region_name: str | None,
     nation: dict,
+    state: states.YearState,
 ) -> None:
     st.subheader("本省、区域与全国")
     scopes = [
@@ -125,7 +135,11 @@ def _table(
         for _, name, row in scopes
         if row is not None
     ]
-    frame = pl.DataFrame(rows, schema_overrides={"mean_score": pl.Float64})
+    frame = pl.DataFrame(rows, schema_overrides={"mean_score": pl.Float64}).with_columns(
+        pl.lit(state.status).alias("result_status")
+    )
+    results = ("reached_final", "selected", "final_rate", "selection_rate", "mean_score")
+    frame = states.masked(frame, results, ()).drop("result_status")
     components.table(
         labels.rename(frame, {"scope": "范围"}), "地区对比", f, "compare", extra_parts=(province,)
     )
@@ -146,7 +160,11 @@ def _rates_chart(
     region: dict | None,
     region_name: str | None,
     nation: dict,
+    state: states.YearState,
 ) -> None:
+    if state.withheld:
+        components.empty(f"{nation['year']}年度评审结果{fmt.WITHHELD}，不比较终评率与入选率。")
+        return
     scopes = {"本省": mine, "区域": region, "全国": nation}
     names = {"本省": province, "区域": region_name or "", "全国": "全国"}
     series, notes = {}, {}
@@ -160,40 +178,44 @@ def _rates_chart(
         notes[names[scope]] = [f"{row[key]}/{row['submissions']}" for _, key in RATES]
     colours = {names[s]: theme.SCOPE_COLOURS[s] for s in scopes}
     fig = charts.grouped_bars([label for label, _ in RATES], series, colours, "rate", notes)
-    components.chart(fig, "compare_rates", f"比率对比_{province}_{f.slug()}")
-
-
-def _scores(f: Filters, province: str) -> None:
-    st.subheader("初评得分分布")
-    own = queries.scope().province
-    if own and province != own:
-        components.empty(
-            f"省局角色只能看到本省（{own}）的评分明细；{province}只显示上面的汇总数据。"
-        )
-        return
-    stats = queries.score_percentiles(f, province)
-    if own:
-        # A bureau's score rows are its own province only: no region or national distribution
-        # can be computed from them, so only its own is shown (national lines: 评分分析).
-        stats = stats.filter(pl.col("scope") == "本省")
-    mine = stats.filter(pl.col("scope") == "本省")
-    if mine.is_empty():
-        components.empty(f"{province}在{f.year}年度当前筛选下没有初评得分。")
-        return
-    scope_names = {"本省": province, "区域": f"{_region_of(province)}", "全国": "全国"}
-    shown = stats.with_columns(pl.col("scope").replace_strict(scope_names).alias("label"))
     components.chart(
-        charts.score_boxes(shown), "score_boxes", f"初评得分分布_{province}_{f.slug()}"
+        fig, "compare_rates", f"比率对比_{province}_{f.slug()}", internal=state.internal
+    )
+
+
+def _scores(f: Filters, province: str, state: states.YearState) -> None:
+    stage = glossary.stages()[0]
+    st.subheader(f"{stage}得分分布")
+    if state.withheld:
+        components.empty(f"{f.year}年度评审结果{fmt.WITHHELD}，不显示{stage}得分。")
+        return
+    stats = queries.score_scopes(f, province, stage)
+    mine = stats.filter(pl.col("scope_role") == "本省")
+    if mine.is_empty():
+        components.empty(f"{province}在{f.year}年度没有{stage}得分。")
+        return
+    shown = stats.with_columns(pl.col("scope").alias("label"), pl.col("scope_role").alias("scope"))
+    components.chart(
+        charts.score_boxes(shown),
+        "score_boxes",
+        f"{stage}得分分布_{province}_{f.slug()}",
+        internal=state.internal,
     )
     row = mine.row(0, named=True)
     text = (
-        f"{province}初评得分中位数 {fmt.score(row['median'])}（四分位 {row['q1']:.1f}–{row['q3']:.1f}）"
-        + ("。" if own else f"，位于全国第 {row['median_percentile'] * 100:.0f} 百分位。")
+        f"{province}{stage}得分中位数 {fmt.score(row['median'])}"
+        f"（四分位 {row['q1']:.1f}–{row['q3']:.1f}），"
+        f"位于全国第 {row['median_percentile'] * 100:.0f} 百分位。"
     )
     if row["n"] < SMALL_SAMPLE:
         text += f"（只有 {row['n']} 个得分，{SMALL_SAMPLE_NOTE}）"
     st.markdown(text)
-    st.caption("每个申报取其初评各位专家总分的平均；箱体为四分位，须线为最低与最高分。")
+    group = queries.score_group(f)
+    st.caption(
+        f"每个申报取其{stage}各位专家总分的平均；箱体为四分位，须线为最低与最高分。"
+        f"分布按全国全部案例计算（{'全部类型/类别' if group == '全部' else group}），"
+        "不受单位层级筛选影响。"
+    )
 
 
 def _region_of(province: str) -> str:
@@ -234,9 +256,19 @@ def _history(f: Filters, province: str, rows: pl.DataFrame) -> None:
     mine = rows.filter(pl.col("province") == province).sort("year")
     series = {"申报数": mine["submissions"].to_list(), "入选数": mine["selected"].to_list()}
     colours = {"申报数": theme.FUNNEL_COLOUR, "入选数": theme.HIGHLIGHT}
-    fig = charts.year_bars(mine["year"].to_list(), series, colours)
+    fig = charts.year_bars(mine["year"].to_list(), series, colours, notes=_year_notes(mine))
     components.chart(fig, "province_history", f"历年申报与入选_{province}")
     st.caption("2019—2023年为三类推选，2024年起为四个类别的典型案例；跨越调整的个数仅作参考。")
+
+
+def _year_notes(rows: pl.DataFrame) -> dict[int, str]:
+    """入选数未公布 / 内部 under the years whose results are withheld or internal."""
+    words = {states.WITHHELD: f"入选数{fmt.WITHHELD}", states.INTERNAL: f"入选数（{fmt.INTERNAL}）"}
+    return {
+        r["year"]: words[r["result_status"]]
+        for r in rows.iter_rows(named=True)
+        if r["result_status"] in words
+    }
 
 
 def _cases(f: Filters, province: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, fmt, labels, narrative, queries
+from dashboard import charts, components, fmt, labels, narrative, queries, states
 from dashboard.filters import Filters
 from dashboard.labels import FUNNEL, MEASURES, SCHEME_CHANGE_NOTE, SCHEME_CHANGE_YEAR
 
@@ -14,27 +14,31 @@ def main() -> None:
     f = components.filters()
     totals = queries.year_totals(f)
     now = components.year_row(totals, f.year)
+    state = states.of_row(now, f.year)
+    if not state.applies:
+        components.empty(components.not_applicable_sentence(f))
+        return
     if now is None or not now["submissions"]:
         components.empty(components.no_data_sentence(f))
         return
     before = components.year_row(totals, f.previous_year(totals["year"].to_list()))
-    withheld = components.withheld(f.year)
-    _kpis(f, now, before, withheld)
+    _kpis(f, now, before, state)
     provinces = queries.province_year(f).filter(pl.col("year") == f.year)
     st.container(border=True).markdown(
         _withheld_summary(f.year, now, _top(provinces))
-        if withheld
+        if state.withheld
         else narrative.overview_summary(f.year, now, before, _top(provinces))
+        + (f"（{fmt.INTERNAL}：评审结果尚未公布）" if state.internal else "")
     )
     left, right = st.columns(2)
     with left:
         st.subheader("评审漏斗")
-        if withheld:
+        if state.withheld:
             components.empty(f"{f.year}年度评审结果{fmt.WITHHELD}，不显示评审漏斗。")
         else:
             values = [now[key] for key, _ in FUNNEL]
             fig = charts.funnel([label for _, label in FUNNEL], values)
-            components.chart(fig, "funnel", f"评审漏斗_{f.slug()}")
+            components.chart(fig, "funnel", f"评审漏斗_{f.slug()}", internal=state.internal)
             st.caption("每一级为最远到达该阶段及以后的个数；百分比为占申报数的比例。")
     with right:
         _mix(f)
@@ -51,7 +55,7 @@ def _withheld_summary(year: int, now: dict, top: tuple[str, int] | None) -> str:
     return text
 
 
-def _kpis(f: Filters, now: dict, before: dict | None, withheld: bool) -> None:
+def _kpis(f: Filters, now: dict, before: dict | None, state: states.YearState) -> None:
     if before is not None:
         basis = f"与{before['year']}年度比较"
         if f.year == SCHEME_CHANGE_YEAR:
@@ -71,7 +75,7 @@ def _kpis(f: Filters, now: dict, before: dict | None, withheld: bool) -> None:
     )
     for column, (key, base) in zip(st.columns(6), cards, strict=True):
         with column:
-            components.kpi(MEASURES[key], now[key], base[key] if base else None, withheld=withheld)
+            components.kpi(MEASURES[key], now[key], base[key] if base else None, state=state)
     st.caption(f"{basis}。入选率 = 入选 ÷ 申报；平均分为初评专家总分的均值（满分100分）。")
 
 
@@ -124,6 +128,8 @@ def _top_provinces(f: Filters, provinces: pl.DataFrame) -> None:
 def _history(f: Filters, totals: pl.DataFrame) -> None:
     shown = totals.select(
         "year",
+        "result_status",
+        "applies",
         "submissions",
         "provinces",
         "recommended",
@@ -132,6 +138,9 @@ def _history(f: Filters, totals: pl.DataFrame) -> None:
         (pl.col("selection_rate") * 100).alias("selection_rate"),
         "mean_score",
     )
+    values = ("submissions", "provinces", "recommended")
+    results = ("reached_final", "selected", "selection_rate", "mean_score")
+    shown = states.masked(shown, results, values).drop("result_status", "applies")
     components.table(
         labels.rename(shown),
         "年度概况",

@@ -14,12 +14,13 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, fmt, labels, queries
+from dashboard import charts, components, fmt, labels, queries, states
 from dashboard.filters import Filters
-from dashboard.labels import MAP_MEASURES, MEASURES, PEER_REGIONS, Measure
+from dashboard.labels import MAP_MEASURES, MEASURES, PEER_REGIONS, SCHEME_CHANGE_YEAR, Measure
 from etl.config import setting
 
 NATION = "全国"
+RESULTS = ("reached_final", "selected", "selection_rate", "mean_score")
 MEASURE_BY_LABEL = {MEASURES[k].label: k for k in MAP_MEASURES}
 FOCUS = "focus"  # the URL parameter: ?focus=浙江 opens the page focused on 浙江
 
@@ -29,6 +30,10 @@ def main() -> None:
     provinces = queries.provinces()
     rows = queries.province_year(f)
     year = rows.filter(pl.col("year") == f.year)
+    state = components.year_state(f)
+    if not state.applies:
+        components.empty(components.not_applicable_sentence(f))
+        return
     if not year["submissions"].sum():
         components.empty(components.no_data_sentence(f))
         return
@@ -42,7 +47,7 @@ def main() -> None:
     )
     measure = MEASURES[MEASURE_BY_LABEL[label]]
     options = [NATION, *provinces.filter(pl.col("takes_part"))["province"].to_list()]
-    values = _tile_values(year, measure)
+    values = _tile_values(year, measure, state)
     left, right = st.columns([3, 2])
     with right:
         focus = st.selectbox(
@@ -55,18 +60,26 @@ def main() -> None:
             fig,
             "tile_map",
             f"地区分布图_{measure.label}_{f.slug()}",
+            internal=state.internal and measure.is_result,
             width="content",
             on_select=partial(_on_tile_click, options),
             selection_mode="points",
         )
-        st.caption("方格图：每个省级单位一个等大方格，大致按地理位置排列，不表示行政区域界线。")
+        st.caption(
+            "方格图：每个省级单位一个等大方格，大致按地理位置排列，不表示行政区域界线。"
+            + (
+                f"{f.year}年度评审结果{fmt.WITHHELD}，按{measure.label}着色的方格标为“{fmt.WITHHELD}”。"
+                if state.withheld and measure.is_result
+                else ""
+            )
+        )
     with right:
         if focus:
-            _focus_panel(f, year, focus, measure)
+            _focus_panel(f, year, focus, measure, state)
         else:
-            _nation_panel(f)
+            _nation_panel(f, state)
     _choropleth(provinces, values, measure)
-    _ranking(f, year, measure, focus)
+    _ranking(f, year, measure, focus, state)
     _regions(f, year, focus)
 
 
@@ -80,69 +93,84 @@ def _on_tile_click(options: list[str]) -> None:
         st.session_state[FOCUS] = clicked
 
 
-def _tile_values(year: pl.DataFrame, measure: Measure) -> pl.DataFrame:
-    """One row per province in scope: the measure (null when it submitted nothing) and a
-    hover text with the counts behind it."""
+def _tile_values(year: pl.DataFrame, measure: Measure, state: states.YearState) -> pl.DataFrame:
+    """One row per province in scope: the measure (null when it submitted nothing, or when
+    the measure is a result withheld from this role), the word a tile without a value shows
+    (无申报 / 未公布), and a hover text with the counts behind it."""
     submitted = pl.col("submissions") > 0
+    withheld = state.withheld and measure.is_result
     rank = pl.col(f"rank_{measure.key}")
+    results = MEASURES["selected"], MEASURES["selection_rate"], MEASURES["mean_score"]
     hover = [
         f"<b>{r['province']}</b>（{r['region']}）<br>申报 {r['submissions']:,} 个 · "
-        f"入选 {fmt.WITHHELD if r['selected'] is None else format(r['selected'], ',')} 个"
-        f"<br>入选率 {fmt.pct(r['selection_rate'])} · 平均分 {fmt.score(r['mean_score'])}"
+        f"入选 {states.shown(r['selected'], results[0], state)}"
+        f"<br>入选率 {states.shown(r['selection_rate'], results[1], state)} · "
+        f"平均分 {states.shown(r['mean_score'], results[2], state)}"
         + (f"<br>{measure.label}第 {r['rank']} 名" if r["rank"] else "")
         for r in year.with_columns(rank.alias("rank")).iter_rows(named=True)
     ]
     return year.select(
         "province",
         "submissions",
-        pl.when(submitted).then(pl.col(measure.key)).alias("value"),
+        pl.when(submitted & pl.lit(not withheld)).then(pl.col(measure.key)).alias("value"),
+        pl.when(submitted)
+        .then(pl.lit(fmt.WITHHELD if withheld else None))
+        .otherwise(pl.lit(fmt.NO_SUBMISSIONS))
+        .alias("note"),
         pl.Series("hover", hover),
     )
 
 
-def _kpis(f: Filters, row: dict):
+def _kpis(row: dict, state: states.YearState):
     """申报数, 入选率 and 入选数 of a row (the nation or one province), as a 2 × 2 grid;
     returns the column where the caller puts the fourth card."""
-    withheld = components.withheld(f.year)
     one, two = st.columns(2)
     with one:
-        components.kpi(MEASURES["submissions"], row["submissions"])
-        components.kpi(MEASURES["selection_rate"], row["selection_rate"], withheld=withheld)
+        components.kpi(MEASURES["submissions"], row["submissions"], state=state)
+        components.kpi(MEASURES["selection_rate"], row["selection_rate"], state=state)
     with two:
-        components.kpi(MEASURES["selected"], row["selected"], withheld=withheld)
+        components.kpi(MEASURES["selected"], row["selected"], state=state)
     return two
 
 
-def _nation_panel(f: Filters) -> None:
+def _nation_panel(f: Filters, state: states.YearState) -> None:
     totals = components.year_row(queries.year_totals(f), f.year)
     st.markdown(f"**全国 · {f.year}年度**")
-    with _kpis(f, totals):
-        components.kpi(MEASURES["provinces"], totals["provinces"])
+    with _kpis(totals, state):
+        components.kpi(MEASURES["provinces"], totals["provinces"], state=state)
     st.caption("点击地图上的方块，或在上方选择省份，本页其余部分即聚焦该省。")
 
 
-def _focus_panel(f: Filters, year: pl.DataFrame, focus: str, measure: Measure) -> None:
+def _focus_panel(
+    f: Filters, year: pl.DataFrame, focus: str, measure: Measure, state: states.YearState
+) -> None:
     rows = year.filter(pl.col("province") == focus).to_dicts()
     if not rows:
         components.empty(f"{focus}不在当前筛选的区域范围内。")
         return
     row = rows[0]
     st.markdown(f"**{focus} · {row['region']} · {f.year}年度**")
-    with _kpis(f, row):
-        components.kpi(
-            MEASURES["mean_score"], row["mean_score"], withheld=components.withheld(f.year)
-        )
+    with _kpis(row, state):
+        components.kpi(MEASURES["mean_score"], row["mean_score"], state=state)
     rank = row[f"rank_{measure.key}"]
-    if rank:
-        st.markdown(
-            f"{measure.label}排名：**第 {rank} 名**　{_change(row[f'rank_change_{measure.key}'])}"
-        )
+    if state.withheld and measure.is_result:
+        st.markdown(f"{measure.label}排名：**{fmt.WITHHELD}**")
+    elif rank:
+        change = _change(row[f"rank_change_{measure.key}"], f.year)
+        st.markdown(f"{measure.label}排名：**第 {rank} 名**　{change}")
     if 0 < row["submissions"] < labels.SMALL_SAMPLE:
         st.caption(f"申报不足 {labels.SMALL_SAMPLE} 个，比率{labels.SMALL_SAMPLE_NOTE}。")
     mix = queries.group_mix(f, focus).filter(pl.col("year") == f.year)
     shown = mix.select(
-        "group", "submissions", "selected", (pl.col("selection_rate") * 100).alias("selection_rate")
+        "result_status",
+        "applies",
+        "group",
+        "submissions",
+        "selected",
+        (pl.col("selection_rate") * 100).alias("selection_rate"),
     )
+    shown = states.masked(shown, ("selected", "selection_rate"), ("submissions",))
+    shown = shown.drop("result_status", "applies")
     st.dataframe(
         labels.rename(shown),
         hide_index=True,
@@ -157,18 +185,24 @@ def _focus_panel(f: Filters, year: pl.DataFrame, focus: str, measure: Measure) -
     )
 
 
-def _change(change: int | None) -> str:
+def _change(change: int | None, year: int) -> str:
     if change is None:
         return ""
-    if change == 0:
-        return "与上年持平"
-    return f"较上年{'上升' if change > 0 else '下降'} {abs(change)} 位"
+    text = (
+        "与上年持平"
+        if change == 0
+        else f"较上年{'上升' if change > 0 else '下降'} {abs(change)} 位"
+    )
+    return text + (f"（{SCHEME_CHANGE_MARK}）" if year == SCHEME_CHANGE_YEAR else "")
 
 
 def _arrow(change: int | None) -> str:
     if change is None:
         return ""
     return "持平" if change == 0 else f"{'↑' if change > 0 else '↓'}{abs(change)}"
+
+
+SCHEME_CHANGE_MARK = "跨2024年方案调整：上年为三类推选，本年为四个类别，仅作个数比较"
 
 
 def _choropleth(provinces: pl.DataFrame, values: pl.DataFrame, measure: Measure) -> None:
@@ -196,21 +230,33 @@ def _geojson(path: str, mtime_ns: int) -> dict:
         return json.load(handle)
 
 
-def _ranking(f: Filters, year: pl.DataFrame, measure: Measure, focus: str | None) -> None:
+def _ranking(
+    f: Filters, year: pl.DataFrame, measure: Measure, focus: str | None, state: states.YearState
+) -> None:
     st.subheader(f"{measure.label}排名")
+    if state.withheld and measure.is_result:
+        components.empty(f"{f.year}年度评审结果{fmt.WITHHELD}，不按{measure.label}排名。")
+        return
     rank, change = f"rank_{measure.key}", f"rank_change_{measure.key}"
     ranked = year.filter(pl.col(rank).is_not_null()).sort(rank, "province_order")
     notes = [f"第{r}名 {_arrow(c)}" for r, c in zip(ranked[rank], ranked[change], strict=True)]
     fig = charts.ranked_bars(
         ranked["province"].to_list(), ranked[measure.key].to_list(), measure, notes, focus
     )
-    components.chart(fig, "ranking", f"{measure.label}排名_{f.slug()}")
+    components.chart(
+        fig,
+        "ranking",
+        f"{measure.label}排名_{f.slug()}",
+        internal=state.internal and measure.is_result,
+    )
     st.caption(
         "排名含新疆生产建设兵团、不含中央单位，只排有申报的省份；并列时名次相同。"
         "排名变化与上一年度相比，↑ 为上升。"
+        + (f"{SCHEME_CHANGE_MARK}。" if f.year == SCHEME_CHANGE_YEAR else "")
         + ("比率类指标受申报数影响大，申报少的省份请结合个数看。" if measure.kind == "rate" else "")
     )
     table = ranked.select(
+        "result_status",
         pl.col(rank).alias("rank"),
         "province",
         "region",
@@ -220,6 +266,7 @@ def _ranking(f: Filters, year: pl.DataFrame, measure: Measure, focus: str | None
         "mean_score",
         pl.col(change).alias("rank_change"),
     )
+    table = states.masked(table, RESULTS, ()).drop("result_status")
     components.table(labels.rename(table), "地区分布", f, "ranking", extra_parts=(measure.label,))
 
 
@@ -232,6 +279,7 @@ def _regions(f: Filters, year: pl.DataFrame, focus: str | None) -> None:
     groups = queries.region_year(f).filter(pl.col("year") == f.year)
     totals = queries.year_totals(f).filter(pl.col("year") == f.year)
     total = totals.select(
+        "result_status",
         pl.lit("合计").alias("region"),
         pl.lit(None, pl.Int64).alias("provinces_in_group"),
         "provinces",
@@ -246,6 +294,7 @@ def _regions(f: Filters, year: pl.DataFrame, focus: str | None) -> None:
     shown = pl.concat([groups.select(total.columns), total], how="vertical_relaxed").with_columns(
         pl.col("selection_rate") * 100
     )
+    shown = states.masked(shown, RESULTS, ()).drop("result_status")
     names = {
         "provinces_in_group": "省份数",
         "provinces": "有申报省份",
@@ -259,9 +308,11 @@ def _regions(f: Filters, year: pl.DataFrame, focus: str | None) -> None:
 
 
 def _region_provinces(f: Filters, year: pl.DataFrame, region: str) -> None:
+    state = components.year_state(f)
     st.subheader(f"{region}各省")
     rows = year.filter(pl.col("region") == region).sort("province_order")
     shown = rows.select(
+        "result_status",
         "province",
         "submissions",
         "recommended",
@@ -271,6 +322,7 @@ def _region_provinces(f: Filters, year: pl.DataFrame, region: str) -> None:
         "mean_score",
         "rank_submissions",
     )
+    shown = states.masked(shown, RESULTS, ()).drop("result_status")
     subtotal = queries.region_year(f).filter(pl.col("year") == f.year, pl.col("region") == region)
     components.table(
         labels.rename(shown, {"rank_submissions": "申报数全国排名"}),
@@ -279,8 +331,10 @@ def _region_provinces(f: Filters, year: pl.DataFrame, region: str) -> None:
         "region_provinces",
     )
     st.caption(
-        f"{region}合计：申报 {fmt.count(subtotal['submissions'][0])}，入选 {fmt.count(subtotal['selected'][0])}，"
-        f"入选率 {fmt.pct(subtotal['selection_rate'][0])}。选择「全国」回到区域小计。"
+        f"{region}合计：申报 {fmt.count(subtotal['submissions'][0])}，"
+        f"入选 {states.shown(subtotal['selected'][0], MEASURES['selected'], state)}，"
+        f"入选率 {states.shown(subtotal['selection_rate'][0], MEASURES['selection_rate'], state)}。"
+        "选择「全国」回到区域小计。"
     )
 
 

@@ -28,7 +28,8 @@ def main() -> None:
         return
     if own := queries.scope().province:
         st.info(
-            f"省局角色：得分分布、评分维度和名次只含{own}的案例；入选线为全国（来自全国汇总）。",
+            f"省局角色：得分分布、入选线和评分维度为全国全部案例（不受区域、层级等筛选影响）；"
+            f"排名变化只列出{own}的终评案例，名次为其在全国同组终评案例中的名次。",
             icon=":material/lock:",
         )
     _rubric(f)
@@ -36,6 +37,15 @@ def main() -> None:
 
 
 def _no_scores(f: Filters) -> None:
+    state = components.year_state(f)
+    if not state.applies:
+        components.empty(components.not_applicable_sentence(f))
+        return
+    if state.withheld:
+        components.empty(
+            f"{f.year}年度评审结果{fmt.WITHHELD}：得分、评分维度、专家一致性和名次公布后可见。"
+        )
+        return
     year = components.year_row(queries.year_totals(f), f.year)
     if year and year["submissions"] and year["from_published_list"] == year["submissions"]:
         components.empty(
@@ -78,7 +88,10 @@ def _views(f: Filters, stats: pl.DataFrame) -> None:
 
 def _distribution(f: Filters, stats: pl.DataFrame) -> None:
     components.chart(
-        components.figure(charts.stage_boxes, stats), "stage_boxes", f"得分分布_{f.slug()}"
+        components.figure(charts.stage_boxes, stats),
+        "stage_boxes",
+        f"得分分布_{f.slug()}",
+        internal=components.internal_year(f.year),
     )
     st.caption(
         "每个箱体为一个组在一个评审阶段的案例得分（每个案例取该阶段专家总分的平均）："
@@ -139,7 +152,9 @@ def _criteria(f: Filters, stats: pl.DataFrame) -> None:
     }
     series = {name: values for name, values in series.items() if values}
     fig = components.figure(charts.criterion_bars, criteria, series)
-    components.chart(fig, "criteria", f"评分维度_{stage}_{f.slug()}")
+    components.chart(
+        fig, "criteria", f"评分维度_{stage}_{f.slug()}", internal=components.internal_year(f.year)
+    )
     st.caption(
         f"{stage}各项得分（每个案例取专家平均）占该项满分的比例，入选与未入选分开平均。"
         "满分来自评分标准（假设），比例便于比较满分不同的维度。"
@@ -185,6 +200,7 @@ def _experts(f: Filters, stats: pl.DataFrame) -> None:
         components.figure(charts.expert_scatter, rows, names),
         "experts",
         f"专家一致性_{stage}_{f.year}",
+        internal=components.internal_year(f.year),
     )
     st.caption(
         "偏差 = 专家给出的总分 − 同一案例同一阶段其他专家的平均总分；负为偏严，正为偏宽。"
@@ -261,7 +277,10 @@ def _ranks(f: Filters, stats: pl.DataFrame) -> None:
         components.empty(f"{group}在当前筛选条件下没有进入终评的案例。")
         return
     components.chart(
-        components.figure(charts.rank_slopes, moves), "rank_slopes", f"名次变化_{group}_{f.slug()}"
+        components.figure(charts.rank_slopes, moves),
+        "rank_slopes",
+        f"名次变化_{group}_{f.slug()}",
+        internal=components.internal_year(f.year),
     )
     risen = moves.filter(pl.col("rank_change") > 0).height
     st.caption(

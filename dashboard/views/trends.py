@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, fmt, labels, queries, theme
+from dashboard import charts, components, fmt, labels, queries, states, theme
 from dashboard.filters import Filters
 from dashboard.labels import CENTRAL, MEASURES, REGIONS, SCHEME_CHANGE_YEAR
 from etl.reference.programme import domains
@@ -47,6 +47,7 @@ def _totals(f: Filters, totals: pl.DataFrame) -> None:
         years,
         {"申报数": totals["submissions"].to_list(), "入选数": totals["selected"].to_list()},
         {"申报数": theme.FUNNEL_COLOUR, "入选数": theme.HIGHLIGHT},
+        notes=states.year_notes(totals, "入选数"),
     )
     components.chart(fig, "totals", f"全国合计_{f.slug(with_year=False) or '全部申报'}")
     st.caption(
@@ -83,15 +84,23 @@ def _by_dimension(f: Filters, years: list[int]) -> None:
         components.empty("当前选择下没有可显示的数据。")
         return
     title = f"{measure.label}（按{by}）"
+    notes = states.year_notes(rows, measure.label if measure.is_result else None)
     fig = components.figure(
-        charts.trend_lines, rows, measure.key, measure.kind, colours, years, measure.label
+        charts.trend_lines,
+        rows,
+        measure.key,
+        measure.kind,
+        colours,
+        years,
+        measure.label,
+        notes=notes,
     )
     components.chart(fig, "trend", f"年度趋势_{title}_{f.slug(with_year=False)}")
     st.caption(_note(dimension) + _yoy_sentence(f, rows, measure, by))
     if measure.kind == "count":
         share = f"share_{measure.key}"
         fig = components.figure(
-            charts.trend_lines, rows, share, "rate", colours, years, "占全国比例"
+            charts.trend_lines, rows, share, "rate", colours, years, "占全国比例", notes=notes
         )
         components.chart(fig, "trend_share", f"占全国比例_{title}_{f.slug(with_year=False)}")
         st.caption(f"各组{measure.label}占当年全国（当前筛选下）{measure.label}的比例。")
@@ -191,11 +200,16 @@ def _table(f: Filters, rows: pl.DataFrame, measure: labels.Measure, by: str) -> 
     scale = 100 if measure.kind == "rate" else 1
     shown = rows.sort("member_order", "member", "year").select(
         "year",
+        "result_status",
+        "applies",
         pl.col("member").alias("member"),
         (pl.col(key) * scale).alias("value"),
         ((pl.col(key) - pl.col(prev)) * scale).alias("change"),
         *(_count_columns(key, prev) if measure.kind == "count" else []),
     )
+    measured = [c for c in ("value", "change", "change_pct", "share") if c in shown.columns]
+    shown = states.masked(shown, measured if measure.is_result else (), measured)
+    shown = shown.drop("result_status", "applies")
     unit = "（%）" if measure.kind == "rate" else ""
     names = {
         "member": by,
@@ -212,7 +226,8 @@ def _table(f: Filters, rows: pl.DataFrame, measure: labels.Measure, by: str) -> 
         extra_parts=(f.slug(with_year=False) or "全部申报",),
     )
     st.caption(
-        f"同比与上一年度相比，没有可比上一年度的（如{SCHEME_CHANGE_YEAR}年的申报类别）为空。"
+        f"同比与上一年度相比，没有可比上一年度的（如{SCHEME_CHANGE_YEAR}年的申报类别）为空；"
+        f"所选申报类型或类别在该年度不存在的，标为“{fmt.NOT_APPLICABLE}”。"
         f"{SCHEME_CHANGE_YEAR}年起的个数不含先导单位和成长项目。"
     )
 

@@ -11,7 +11,7 @@ years as (
 ),
 
 data_years as (
-    select * from data_years()
+    select * from filter_years($tracks, $categories)
 ),
 
 groups as (
@@ -35,7 +35,9 @@ final as (
         groups."group",
         groups.group_kind,
         groups.group_order,
-        unnest(funnel_filled(data_years.is_withheld, summed.summed))
+        data_years.result_status,
+        data_years.applies,
+        unnest(funnel_filled(data_years.is_withheld, data_years.applies, summed.summed))
     from groups
     inner join data_years using (year)
     left join summed using (year, "group")

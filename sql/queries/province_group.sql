@@ -43,11 +43,14 @@ summed as (
 ),
 
 year_status as (
-    select * from data_years() where year = $year
+    select * from filter_years($tracks, $categories) where year = $year
 ),
 
 final as (
-    select grid.*, unnest(funnel_filled(year_status.is_withheld, summed.summed))
+    select
+        grid.*,
+        year_status.result_status,
+        unnest(funnel_filled(year_status.is_withheld, year_status.applies, summed.summed))
     from grid
     cross join year_status
     left join summed using (province, "group")

@@ -11,13 +11,15 @@ provinces as (
 ),
 
 years as (
-    select * from data_years()
+    select * from filter_years($tracks, $categories)
 ),
 
 grid as (
     select
         years.year,
         years.is_withheld,
+        years.applies,
+        years.result_status,
         provinces.province,
         provinces.region,
         provinces.sort_order as province_order
@@ -32,13 +34,18 @@ summed as (
 ),
 
 filled as (
-    select grid.* exclude (is_withheld), unnest(funnel_filled(grid.is_withheld, summed.summed))
+    select
+        grid.* exclude (is_withheld, applies),
+        unnest(funnel_filled(grid.is_withheld, grid.applies, summed.summed))
     from grid
     left join summed using (year, province)
 ),
 
 measured as (
-    select *, submissions > 0 and province <> '中央单位' as is_ranked
+    select
+        *,
+        coalesce(submissions > 0, false) and province <> '中央单位' as is_ranked,
+        result_status <> 'withheld' as has_results
     from filled
 ),
 
@@ -48,10 +55,11 @@ ranked as (
         if(is_ranked, rank() over (
             partition by year, is_ranked order by submissions desc
         ), null) as rank_submissions,
-        if(is_ranked, rank() over (
+        -- A rank of a withheld result would be a rank among nulls (every province 1): none.
+        if(is_ranked and has_results, rank() over (
             partition by year, is_ranked order by selected desc
         ), null) as rank_selected,
-        if(is_ranked, rank() over (
+        if(is_ranked and has_results, rank() over (
             partition by year, is_ranked order by selection_rate desc
         ), null) as rank_selection_rate,
         if(is_ranked and mean_score is not null, rank() over (
@@ -62,7 +70,7 @@ ranked as (
 
 final as (
     select
-        * exclude (is_ranked),
+        * exclude (is_ranked, has_results),
         lag(rank_submissions) over by_year - rank_submissions as rank_change_submissions,
         lag(rank_selected) over by_year - rank_selected as rank_change_selected,
         lag(rank_selection_rate) over by_year - rank_selection_rate

@@ -30,7 +30,8 @@ final as (
     select
         categories.category,
         categories.category_order,
-        unnest(funnel_filled(year_status.is_withheld, summed.summed)),
+        year_status.result_status,
+        unnest(funnel_filled(year_status.is_withheld, true, summed.summed)),
         $per_category::integer as quota
     from categories
     cross join year_status

@@ -1,25 +1,14 @@
 -- One row per finalist (a submission scored at 终评) of one year and group, under the global
 -- filters: its rank among all the group's finalists (nationwide) at 初评, 复评 and 终评, so a
--- move is a reordering of the same cases, its 终评 mean, and whether it was selected.
-with scores as (
-    select *
+-- move is a reordering of the same cases, its 终评 mean, and whether it was selected. The ranks
+-- are the warehouse's (mart.submission_scores.finalist_rank): the filters choose which
+-- finalists are listed, never whom they are ranked against.
+with ranked as (
+    select *, finalist_rank as rank_among_finalists
     from mart.submission_scores
     where year = $year
         and score_group = $group
-),
-
-finalists as (
-    select submission_id
-    from scores
-    where stage = '终评'
-),
-
-ranked as (
-    select
-        scores.*,
-        rank() over (partition by stage order by mean_score desc) as rank_among_finalists
-    from scores
-    inner join finalists using (submission_id)
+        and finalist_rank is not null
 ),
 
 shown as (

@@ -15,7 +15,7 @@ regions as (
 ),
 
 years as (
-    select * from data_years()
+    select * from filter_years($tracks, $categories)
 ),
 
 summed as (
@@ -31,8 +31,10 @@ final as (
         regions.region,
         regions.region_order,
         regions.provinces_in_group,
-        coalesce(summed.provinces, 0) as provinces,
-        unnest(funnel_filled(years.is_withheld, summed.summed)),
+        years.result_status,
+        years.applies,
+        if(years.applies, coalesce(summed.provinces, 0), null) as provinces,
+        unnest(funnel_filled(years.is_withheld, years.applies, summed.summed)),
         coalesce(summed.summed.submissions, 0) / regions.provinces_in_group
             as submissions_per_province
     from years

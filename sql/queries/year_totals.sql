@@ -1,11 +1,13 @@
 -- One row per year with data: the headline counts under the global filters (every year,
--- zero when the filters leave nothing). The one source of 申报数/入选数 on every page.
+-- zero when the filters leave nothing, null where the year's scheme cannot match them: applies
+-- false, 不适用; results null where withheld: result_status). The one source of 申报数/入选数 on
+-- every page.
 with facts as (
     select * from filtered_facts($tracks, $categories, $regions, $levels, $include_central)
 ),
 
 years as (
-    select * from data_years()
+    select * from filter_years($tracks, $categories)
 ),
 
 summed as (
@@ -21,9 +23,11 @@ summed as (
 final as (
     select
         years.year,
-        coalesce(summed.provinces, 0) as provinces,
-        coalesce(summed.unplaced, 0) as unplaced,
-        unnest(funnel_filled(years.is_withheld, summed.summed))
+        years.result_status,
+        years.applies,
+        if(years.applies, coalesce(summed.provinces, 0), null) as provinces,
+        if(years.applies, coalesce(summed.unplaced, 0), null) as unplaced,
+        unnest(funnel_filled(years.is_withheld, years.applies, summed.summed))
     from years
     left join summed using (year)
 )

@@ -97,8 +97,10 @@ def test_researcher_sees_no_unpublished_result_and_no_expert(open_page) -> None:
         for m in at.metric:
             if "入选" in m.label or "终评" in m.label:
                 assert not re.search(r"\d", m.value), (title, m.label, m.value)
-    # the leader does see 2025's selections
-    assert re.search(r"\d", metric(open_page("总览", role="leader", year="2025"), "入选数"))
+    # the leader does see 2025's selections, marked internal on the card itself
+    leader = open_page("总览", role="leader", year="2025")
+    assert re.search(r"\d", metric(leader, "入选数（内部）"))
+    assert "内部资料：2025年度评审结果尚未公示、公布" in texts(leader)
 
     experts = open_page("评分分析", role="researcher", view="专家一致性")
     assert not experts.exception

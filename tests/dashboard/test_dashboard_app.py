@@ -25,14 +25,29 @@ def test_every_page_renders_and_says_simulated(open_page, title):
     assert "数据截至" in texts(at)
 
 
+@pytest.mark.parametrize("title", ["总览", "地区分布", "类别结构", "评分分析", "案例检索"])
+def test_an_empty_year_is_a_sentence_on_every_data_page(open_page, title):
+    """(地区对比 compares with the nation whatever the region filter: it is never empty.)"""
+    at = open_page(title, year="2024", region="兵团", level="中央")  # 兵团 has no central unit
+    assert not at.exception
+    assert "2024年度在当前筛选条件" in texts(at)
+    assert "没有申报数据" in texts(at)
+
+
 @pytest.mark.parametrize(
     "title", ["总览", "地区分布", "类别结构", "评分分析", "地区对比", "案例检索"]
 )
-def test_an_empty_year_is_a_sentence_on_every_data_page(open_page, title):
-    at = open_page(title, year="2023", category="融合生产传播")  # no categories before 2024
+@pytest.mark.parametrize(
+    "year, chosen", [("2023", {"category": "融合生产传播"}), ("2024", {"track": "先导单位"})]
+)
+def test_a_filter_the_year_cannot_match_is_not_applicable(open_page, title, year, chosen):
+    """No 申报类别 before 2024, no 先导单位 from 2024: the year is 不适用, not empty or 0."""
+    at = open_page(title, year=year, **chosen)
     assert not at.exception
-    assert "2023年度在当前筛选条件" in texts(at)
-    assert "没有申报数据" in texts(at)
+    words = texts(at)
+    assert "不适用" in words and f"{year}年度没有“{next(iter(chosen.values()))}”" in words
+    assert "没有申报数据" not in words
+    assert not [m for m in at.metric if m.value == "0 个"]
 
 
 def test_filters_persist_across_pages(open_page):
