@@ -98,7 +98,9 @@ def _withheld_note(f: Filters, all_years: bool, result: str, stages: list[str]) 
     totals = queries.year_totals(f).filter(pl.col("result_status") == states.WITHHELD)
     years = [y for y in totals["year"].to_list() if all_years or y == f.year]
     if years:
-        by = "，按「结果」「最远阶段」筛选时不含这些年度的案例" if result != "全部" or stages else ""
+        by = (
+            "，按「结果」「最远阶段」筛选时不含这些年度的案例" if result != "全部" or stages else ""
+        )
         st.caption(f"{'、'.join(map(str, years))}年度评审结果{fmt.WITHHELD}{by}。")
 
 
