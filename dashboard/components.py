@@ -15,12 +15,13 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, export, fmt, queries, states, theme
+from dashboard import auth, export, queries
 from dashboard.db import BUILD_COMMAND
 from dashboard.filters import Filters
-from dashboard.labels import CENTRAL, REGIONS, SIMULATED, Measure
 from dashboard.navigation import PageSpec
 from etl.access import audit
+from etl.present import fmt, states, theme
+from etl.present.labels import CENTRAL, REGIONS, SIMULATED, Measure
 from etl.reference.programme import domains
 
 # Query-parameter names of the global filters. Pages bind their own widgets under other

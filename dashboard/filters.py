@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from dashboard.labels import CENTRAL, SCHEME_CHANGE_YEAR
+from etl.present.labels import CENTRAL, SCHEME_CHANGE_YEAR
 
 
 @dataclass(frozen=True)

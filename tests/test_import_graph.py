@@ -14,6 +14,7 @@ LAYERS = (
     ("etl.config", "etl.progress"),
     ("etl.reference",),
     ("etl.glossary",),
+    ("etl.present",),
     ("etl.pipeline",),
     ("etl.access",),
     ("etl.simulate",),

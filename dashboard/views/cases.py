@@ -13,9 +13,10 @@ import math
 import polars as pl
 import streamlit as st
 
-from dashboard import components, fmt, labels, queries, states
+from dashboard import components, queries
 from dashboard.filters import Filters
 from etl import glossary
+from etl.present import fmt, labels, states
 
 PAGE_SIZE = 50
 RESULTS = ("全部", "入选", "未入选")

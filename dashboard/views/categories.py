@@ -10,9 +10,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, fmt, labels, queries, states
+from dashboard import components, queries
 from dashboard.filters import Filters
-from dashboard.labels import MEASURES, SCHEME_CHANGE_YEAR, Measure
+from etl.present import charts, fmt, labels, states
+from etl.present.labels import MEASURES, SCHEME_CHANGE_YEAR, Measure
 from etl.reference.programme import domains
 
 HEAT_MEASURES = ("submissions", "selected", "selection_rate")

@@ -10,11 +10,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, fmt, labels, narrative, queries, states, theme
+from dashboard import components, queries
 from dashboard.filters import Filters
-from dashboard.labels import CENTRAL, MEASURES, PEER_REGIONS, SMALL_SAMPLE, SMALL_SAMPLE_NOTE
-from dashboard.narrative import Rate
 from etl import glossary
+from etl.present import charts, fmt, labels, narrative, states, theme
+from etl.present.labels import CENTRAL, MEASURES, PEER_REGIONS, SMALL_SAMPLE, SMALL_SAMPLE_NOTE
+from etl.present.narrative import Rate
 
 RATES = (
     ("推荐率", "recommended"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, fmt, labels, narrative, queries, states
+from dashboard import components, queries
 from dashboard.filters import Filters
-from dashboard.labels import FUNNEL, MEASURES, SCHEME_CHANGE_NOTE, SCHEME_CHANGE_YEAR
+from etl.present import charts, fmt, labels, narrative, states
+from etl.present.labels import FUNNEL, MEASURES, SCHEME_CHANGE_NOTE, SCHEME_CHANGE_YEAR
 
 
 def main() -> None:

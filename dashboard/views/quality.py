@@ -12,9 +12,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, components, fmt, labels, queries
+from dashboard import auth, components, queries
 from etl import glossary
 from etl.config import db_path, docs_dir
+from etl.present import fmt, labels
 from etl.reference.contract import SPECS
 
 RUN_COLUMNS = {

@@ -14,10 +14,11 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, fmt, labels, queries, states
+from dashboard import components, queries
 from dashboard.filters import Filters
-from dashboard.labels import MAP_MEASURES, MEASURES, PEER_REGIONS, SCHEME_CHANGE_YEAR, Measure
 from etl.config import setting
+from etl.present import charts, fmt, labels, states
+from etl.present.labels import MAP_MEASURES, MEASURES, PEER_REGIONS, SCHEME_CHANGE_YEAR, Measure
 
 NATION = "全国"
 RESULTS = ("reached_final", "selected", "selection_rate", "mean_score")

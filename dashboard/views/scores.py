@@ -12,9 +12,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, fmt, labels, queries
+from dashboard import components, queries
 from dashboard.filters import Filters
 from etl.glossary import final_stage, stages
+from etl.present import charts, fmt, labels
 
 VIEWS = ("分数分布", "评分维度", "专家一致性", "排名变化")
 RUBRIC_FILE = "data/reference/rubric.toml"

@@ -12,9 +12,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, fmt, labels, queries, states, theme
+from dashboard import components, queries
 from dashboard.filters import Filters
-from dashboard.labels import CENTRAL, MEASURES, REGIONS, SCHEME_CHANGE_YEAR
+from etl.present import charts, fmt, labels, states, theme
+from etl.present.labels import CENTRAL, MEASURES, REGIONS, SCHEME_CHANGE_YEAR
 from etl.reference.programme import domains
 
 TREND_MEASURES = ("submissions", "selected", "selection_rate", "reached_final")

@@ -8,9 +8,10 @@ import openpyxl
 import polars as pl
 import pytest
 
-from dashboard import export, fmt, narrative
+from dashboard import export
 from dashboard.filters import Filters
-from dashboard.narrative import Rate
+from etl.present import fmt, narrative
+from etl.present.narrative import Rate
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from page_reading import figures, table, texts
 
-from dashboard import fmt
+from etl.present import fmt
 
 UNPUBLISHED, PUBLISHED = 2025, 2024
 ROLES = {

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard import fmt
-from dashboard.labels import SMALL_SAMPLE, SMALL_SAMPLE_NOTE
+from etl.present import fmt
+from etl.present.labels import SMALL_SAMPLE, SMALL_SAMPLE_NOTE
 
 
 def _more_or_less(diff: float, more: str = "增加", less: str = "减少") -> str:

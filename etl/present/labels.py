@@ -1,7 +1,8 @@
-"""The dashboard's measures and notes: how a number is labelled, counted and caveated.
+"""Measures and notes: how a number is labelled, counted and caveated, on a page and in a report.
 
 Column names, statuses and other terms come from etl.glossary, written once for the CLI,
-the reports and the pages alike; this module adds what only the pages need.
+the reports and the pages alike; this module adds the measures, thresholds and notes
+that the pages and the written brief (etl/brief) share.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Pure Plotly figure builders: data in, figure out, no Streamlit calls.
 
 Every figure uses the house template (Chinese fonts, one colour per category/track/region),
-Chinese labels and numbers formatted by dashboard.fmt, so a PNG download reads as the page.
+Chinese labels and numbers formatted by etl.present.fmt, so a PNG download reads as the page.
 Charts that span years mark the 2023→2024 change of scheme and never join a line across it.
 """
 
@@ -13,9 +13,9 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.colors import sample_colorscale
 
-from dashboard import fmt, theme
-from dashboard.labels import SCHEME_CHANGE_YEAR, Measure
 from etl import glossary
+from etl.present import fmt, theme
+from etl.present.labels import SCHEME_CHANGE_YEAR, Measure
 
 TILE_PX = 62  # one tile of the grid map, in pixels; the map has a fixed size so tiles stay square
 _TILE_GAP = 0.9  # share of the tile the square fills

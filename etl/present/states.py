@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard import fmt
-from dashboard.labels import Measure
+from etl.present import fmt
+from etl.present.labels import Measure
 
 PUBLISHED, INTERNAL, WITHHELD = "published", "internal", "withheld"
 
