@@ -80,7 +80,13 @@ create or replace macro funnel_sums(facts) as {
     'reached_final': sum(facts.reached_final)::bigint,
     'selected': sum(facts.selected)::bigint,
     'from_published_list': sum(facts.from_published_list)::bigint,
-    'mean_score': sum(facts.first_score_sum) / nullif(sum(facts.first_score_n), 0)
+    -- Only when every row carries its score sum: a bureau's copy lacks other provinces' sums,
+    -- and a mean of what is left would not be the nation's number (see mart.score_scopes).
+    'mean_score': if(
+        count(facts.first_score_n) = count(*),
+        sum(facts.first_score_sum) / nullif(sum(facts.first_score_n), 0),
+        null
+    )
 };
 
 -- The funnel of one cell of a zero-filled grid: counts 0 where `summed` (funnel_sums, or null
@@ -112,3 +118,21 @@ create or replace macro score_spread(score, is_selected) as {
     'max_score': max(score),
     'mean_score': avg(score)
 };
+
+-- Mean 初评 scores computed nationally (mart.score_scopes: 全国, region groups, provinces), for
+-- the one group the filters choose (全部, or a single 申报类别/申报类型) and only without a level
+-- filter. Where a role's copy lacks other provinces' score sums (a bureau), the queries take
+-- their means from here, so a mean shown is the nation's number or, where this cannot be,
+-- none (a small cell suppressed, or filters the national statistics do not cover).
+create or replace macro scope_means(chosen_tracks, chosen_categories, chosen_levels) as table
+    select year, scope_kind, scope, n, mean_score
+    from mart.score_scopes
+    where stage_order = 1
+        and len(chosen_levels::varchar[]) = 0
+        and score_group = case len(chosen_tracks::varchar[]) + len(chosen_categories::varchar[])
+            when 0 then '全部'
+            when 1 then coalesce(
+                list_extract(chosen_categories::varchar[], 1),
+                list_extract(chosen_tracks::varchar[], 1)
+            )
+        end;

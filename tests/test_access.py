@@ -328,3 +328,61 @@ def test_a_year_becomes_unpublished_by_configuration(small_db: Path, monkeypatch
         assert con.execute("select sum(selected) from core.units").fetchone()[0] == 0
     finally:
         access.clear_cache()
+
+
+def test_a_bureau_holds_no_other_province_score_sum(demo_db: Path) -> None:
+    """Issue 10's leak: a fine cell of mart.submission_facts often rests on one scored case, so
+    its score sum was that case's 初评 mean. A bureau's copy holds no other province's sums."""
+    leader = scoped_connection(demo_db, "leader")
+    singles = leader.execute(
+        "select count(*) from mart.submission_facts where first_score_n = 1 and province <> ?",
+        [PROVINCE],
+    ).fetchone()[0]
+    assert singles > 100  # the demo does have such cells: the test can fail
+    bureau = scoped_connection(demo_db, "bureau", PROVINCE)
+    held = bureau.execute(
+        "select count(first_score_sum) + count(first_score_n) from mart.submission_facts "
+        "where province is distinct from ?",
+        [PROVINCE],
+    ).fetchone()[0]
+    own = bureau.execute(
+        "select count(first_score_n) from mart.submission_facts where province = ?", [PROVINCE]
+    ).fetchone()[0]
+    assert held == 0 and own > 0
+
+
+def test_a_bureau_sees_no_small_cell_and_cannot_difference_one_out(demo_db: Path) -> None:
+    bureau = scoped_connection(demo_db, "bureau", PROVINCE)
+    small = bureau.execute(
+        "select count(*) from mart.score_scopes where scope_kind = '省份' and scope <> ? "
+        "and n < 3 and mean_score is not null",  # the threshold docs/access.md states
+        [PROVINCE],
+    ).fetchone()[0]
+    assert small == 0
+    # 全部 shown, every group but one shown: the one would be 全部 minus the others
+    lone = bureau.execute(
+        "select count(*) from (select year, stage, scope from mart.score_scopes "
+        "where scope_kind = '省份' and scope <> ? group by all "
+        "having count(*) filter (where score_group <> '全部' and mean_score is null) = 1 "
+        "and bool_or(score_group = '全部' and mean_score is not null))",
+        [PROVINCE],
+    ).fetchone()[0]
+    assert lone == 0
+    leader = scoped_connection(demo_db, "leader")
+    counts = (
+        f"select sum(n) from mart.score_scopes where scope_kind = '省份' and year <> {UNPUBLISHED}"
+    )
+    assert bureau.execute(counts).fetchone() == leader.execute(counts).fetchone()  # counts stay
+
+
+@pytest.mark.parametrize("scope_kind", ["全国", "区域"])
+def test_a_bureau_reads_the_nations_means(demo_db: Path, scope_kind: str) -> None:
+    """The national and regional lines are never suppressed: the same number for every role."""
+    sql = (
+        "select year, stage, score_group, scope, n, round(mean_score, 9) from mart.score_scopes "
+        "where scope_kind = ? order by all"
+    )
+    leader = scoped_connection(demo_db, "leader").execute(sql, [scope_kind]).fetchall()
+    bureau = scoped_connection(demo_db, "bureau", PROVINCE).execute(sql, [scope_kind]).fetchall()
+    published = [r for r in leader if r[0] != UNPUBLISHED]
+    assert bureau == published and len(published) > 50

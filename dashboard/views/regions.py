@@ -115,11 +115,19 @@ def _tile_values(year: pl.DataFrame, measure: Measure, state: states.YearState) 
         "submissions",
         pl.when(submitted & pl.lit(not withheld)).then(pl.col(measure.key)).alias("value"),
         pl.when(submitted)
-        .then(pl.lit(fmt.WITHHELD if withheld else None))
+        .then(pl.lit(fmt.WITHHELD if withheld else _no_value(measure)))
         .otherwise(pl.lit(fmt.NO_SUBMISSIONS))
         .alias("note"),
         pl.Series("hover", hover),
     )
+
+
+def _no_value(measure: Measure) -> str | None:
+    """What a tile of a province that submitted says when its value is missing: a mean with
+    no score behind it, or (for a bureau) another province's mean over fewer than 3 cases."""
+    if measure.kind != "score":
+        return None
+    return fmt.SUPPRESSED if queries.national_scores() else "无评分"
 
 
 def _kpis(row: dict, state: states.YearState):
@@ -240,6 +248,12 @@ def _ranking(
         return
     rank, change = f"rank_{measure.key}", f"rank_change_{measure.key}"
     ranked = year.filter(pl.col(rank).is_not_null()).sort(rank, "province_order")
+    if ranked.is_empty() and year[measure.key].is_not_null().any():
+        components.empty(
+            f"省局角色：有省份的{measure.label}不足3个案例、不予显示，因此不按{measure.label}排名；"
+            "各省的值见上方方格图。"
+        )
+        return
     notes = [f"第{r}名 {_arrow(c)}" for r, c in zip(ranked[rank], ranked[change], strict=True)]
     fig = charts.ranked_bars(
         ranked["province"].to_list(), ranked[measure.key].to_list(), measure, notes, focus

@@ -49,6 +49,11 @@ from etl.reference.programme import programme
 POLICY_FILE = REFERENCE_DIR / "access.toml"
 SCHEMAS = ("core", "mart", "meta", "ref")
 STATUS_COLUMN, WITHHELD = "result_status", "withheld"  # see the module doc
+# A score statistic over fewer cases than this, of a province other than a bureau's own, is
+# not in the bureau's database (statistical disclosure control): with one or two cases behind
+# it, a mean is a case's score, and cases are matched to the public lists by their names.
+SMALL_CELL = 3
+SCORE_STATS = ("min_score", "q1", "median", "q3", "max_score", "mean_score", "median_percentile")
 
 
 class AccessError(ValueError):
@@ -85,6 +90,8 @@ class TablePolicy:
     own_province_kinds: tuple[str, ...] = ()
     source: str = "warehouse"  # "warehouse" | "audit"
     rederive: bool = False  # a per-unit model rebuilt from the role's masked rows (module doc)
+    other_province_columns: tuple[str, ...] = ()  # null on other provinces' rows, for a bureau
+    small_cells: bool = False  # mart.score_scopes: other provinces' cells under SMALL_CELL cases
 
     @property
     def withholds(self) -> bool:
@@ -200,6 +207,10 @@ def _table_policy(name: str, spec: dict, roles: dict[str, Role]) -> TablePolicy:
         problems.append("source must be 'warehouse' or 'audit'")
     if table.rederive and (table.source != "warehouse" or table.withholds):
         problems.append("rederive is for a per-unit model of the warehouse, without outcome rules")
+    if (table.other_province_columns or table.small_cells) and table.grain != "aggregate":
+        problems.append("other_province_columns and small_cells are for aggregate tables")
+    if table.other_province_columns and not table.province_column:
+        problems.append("other_province_columns needs province_column")
     if bool(table.kind_column) != bool(table.own_province_kinds):
         problems.append("kind_column and own_province_kinds go together")
     if problems:
@@ -342,14 +353,20 @@ def _copy_scoped(
     province: str | None,
     published: tuple[int, ...] | None,
 ) -> None:
-    """Copy one table: rows filtered, results of withheld years masked, columns dropped.
-    `published` None means the role sees every year's results."""
+    """Copy one table: rows filtered, results of withheld years masked, columns dropped, and
+    for a bureau other provinces' score sums left out. `published` None: every year shown."""
     columns = _columns(con, "src", table.name)
     if columns is None:
         return
     kept = _kept_columns(table, columns, role)
     select, where = _masked_select(table, kept, published)
-    params = []
+    params: list = []
+    if role.own_province and table.other_province_columns:
+        _require(table, columns, [table.province_column, *table.other_province_columns])
+        for i, c in enumerate(kept):
+            if c in table.other_province_columns:
+                select[i] = f"case when {_q(table.province_column)} = ? then {select[i]} end"
+                params.append(province)
     if role.own_province and table.grain == "row":
         _require(table, columns, [table.province_column, table.kind_column])
         where.append(f"{_q(table.province_column)} = ?")
@@ -357,28 +374,32 @@ def _copy_scoped(
         if table.kind_column:
             where.append(f"list_contains(?, {_q(table.kind_column)})")
             params.append(list(table.own_province_kinds))
+    items = ", ".join(f"{expr} as {_q(c)}" for expr, c in zip(select, kept, strict=True))
     con.execute(
-        f"create table {_ident(table.name)} as select {select} "
+        f"create table {_ident(table.name)} as select {items} "
         f"from src.{_ident(table.name)} where {' and '.join(where)}",
         params,
     )
+    if role.own_province and table.small_cells:
+        _suppress_small_cells(con, table, province)
 
 
 def _masked_select(
     table: TablePolicy, columns: list[str], published: tuple[int, ...] | None
-) -> tuple[str, list[str]]:
-    """Select list and filters that withhold results of the years outside `published`."""
+) -> tuple[list[str], list[str]]:
+    """One expression per column (unnamed) and filters that withhold results of the years
+    outside `published`."""
     if published is None or not table.withholds:
-        return ", ".join(map(_q, columns)), ["true"]
+        return [_q(c) for c in columns], ["true"]
     _require(table, columns, [*table.outcome_columns, table.year_column, table.outcome_row_flag])
     years = ", ".join(str(int(y)) for y in published) or "null"
     shown = f"coalesce({_q(table.year_column)} in ({years}), false)"
     select = []
     for c in columns:
         if c in table.outcome_columns:
-            select.append(f"case when {shown} then {_q(c)} end as {_q(c)}")
+            select.append(f"case when {shown} then {_q(c)} end")
         elif c == STATUS_COLUMN:
-            select.append(f"case when {shown} then {_q(c)} else '{WITHHELD}' end as {_q(c)}")
+            select.append(f"case when {shown} then {_q(c)} else '{WITHHELD}' end")
         else:
             select.append(_q(c))
     where = ["true"]
@@ -386,7 +407,47 @@ def _masked_select(
         where.append(shown)
     if table.outcome_row_flag:
         where.append(f"({shown} or not coalesce({_q(table.outcome_row_flag)}, false))")
-    return ", ".join(select), where
+    return select, where
+
+
+def _suppress_small_cells(con: duckdb.DuckDBPyConnection, table: TablePolicy, own: str) -> None:
+    """Score statistics of another province resting on fewer than SMALL_CELL cases are nulled
+    (the count stays), and so is one more cell wherever a single suppressed cell could be
+    recovered by difference: the smallest other group of the same province (全部 minus the
+    visible groups), and the smallest other province of the same region group."""
+    name = _ident(table.name)
+    stats = ", ".join(f"{_q(c)} = null" for c in SCORE_STATS)
+    con.execute(
+        f"update {name} set {stats} where scope_kind = '省份' and scope <> ? and n < ?",
+        [own, SMALL_CELL],
+    )
+    lone_group = (
+        f"select year, stage, scope, min_by(score_group, n) filter (where mean_score is not null) "
+        f"as pick from {name} where scope_kind = '省份' and scope <> ? and score_group <> '全部' "
+        "group by year, stage, scope having count(*) filter (where mean_score is null) = 1"
+    )
+    lone_province = (
+        f"select s.year, s.stage, s.score_group, "
+        f"min_by(s.scope, s.n) filter (where s.mean_score is not null) as pick "
+        f"from {name} as s join src.ref.provinces as p on p.province = s.scope "
+        "where s.scope_kind = '省份' and s.scope <> ? "
+        "group by s.year, s.stage, s.score_group, p.region "
+        "having count(*) filter (where s.mean_score is null) = 1"
+    )
+    changed = True
+    while changed:  # each pass can leave a new lone cell for the other: until none is left
+        changed = False
+        for lone, match in (
+            (lone_group, "t.scope = lone.scope and t.score_group = lone.pick"),
+            (lone_province, "t.score_group = lone.score_group and t.scope = lone.pick"),
+        ):
+            updated = con.execute(
+                f"update {name} as t set {stats} from ({lone}) as lone "
+                "where t.scope_kind = '省份' and t.year = lone.year and t.stage = lone.stage "
+                f"and t.mean_score is not null and {match}",
+                [own],
+            ).fetchone()[0]
+            changed = changed or updated > 0
 
 
 def _rederive(con: duckdb.DuckDBPyConnection, table: TablePolicy) -> None:

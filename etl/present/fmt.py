@@ -10,6 +10,7 @@ WITHHELD = "未公布"  # a result of a year not yet published, withheld from th
 NOT_APPLICABLE = "不适用"  # a year whose scheme the filters cannot match (a category before 2024)
 INTERNAL = "内部"  # a result of a year not yet published, shown to a role that may see it
 NO_SUBMISSIONS = "无申报"
+SUPPRESSED = "样本过少"  # another province's statistic over fewer than 3 cases, for a bureau
 SAME = "与上年持平"
 
 

@@ -29,8 +29,21 @@ summed as (
     group by year, "group"
 ),
 
+group_means as (
+    select year, score_group as "group", mean_score as fallback_mean
+    from mart.score_scopes
+    where stage_order = 1
+        and len($levels::varchar[]) = 0
+        and if(
+            $province::varchar is null,
+            scope_kind = '全国' and len($regions::varchar[]) = 0 and $include_central,
+            scope_kind = '省份' and scope = $province::varchar
+        )
+),
+
 final as (
     select
+        group_means.fallback_mean,
         groups.year,
         groups."group",
         groups.group_kind,
@@ -41,7 +54,9 @@ final as (
     from groups
     inner join data_years using (year)
     left join summed using (year, "group")
+    left join group_means using (year, "group")
 )
 
-select * from final
+select * exclude (fallback_mean) replace (coalesce(mean_score, fallback_mean) as mean_score)
+from final
 order by year, group_order

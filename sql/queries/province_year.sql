@@ -33,12 +33,27 @@ summed as (
     group by year, province
 ),
 
+province_means as (
+    select year, scope as province, mean_score as fallback_mean, n as fallback_n
+    from scope_means($tracks, $categories, $levels)
+    where scope_kind = '省份'
+),
+
 filled as (
     select
-        grid.* exclude (is_withheld, applies),
-        unnest(funnel_filled(grid.is_withheld, grid.applies, summed.summed))
-    from grid
-    left join summed using (year, province)
+        * exclude (fallback_mean, fallback_n) replace (coalesce(mean_score, fallback_mean) as mean_score),
+        -- scored cases whose mean this role may not see (a small cell): no rank by mean then
+        coalesce(fallback_n, 0) > 0 and coalesce(mean_score, fallback_mean) is null as is_suppressed
+    from (
+        select
+            grid.* exclude (is_withheld, applies),
+            province_means.fallback_mean,
+            province_means.fallback_n,
+            unnest(funnel_filled(grid.is_withheld, grid.applies, summed.summed))
+        from grid
+        left join summed using (year, province)
+        left join province_means using (year, province)
+    )
 ),
 
 measured as (
@@ -62,15 +77,17 @@ ranked as (
         if(is_ranked and has_results, rank() over (
             partition by year, is_ranked order by selection_rate desc
         ), null) as rank_selection_rate,
-        if(is_ranked and mean_score is not null, rank() over (
-            partition by year, is_ranked, mean_score is null order by mean_score desc
-        ), null) as rank_mean_score
+        if(is_ranked and mean_score is not null and not bool_or(is_suppressed) over by_year_all,
+            rank() over (
+                partition by year, is_ranked, mean_score is null order by mean_score desc
+            ), null) as rank_mean_score
     from measured
+    window by_year_all as (partition by year)
 ),
 
 final as (
     select
-        * exclude (is_ranked, has_results),
+        * exclude (is_ranked, has_results, is_suppressed),
         lag(rank_submissions) over by_year - rank_submissions as rank_change_submissions,
         lag(rank_selected) over by_year - rank_selected as rank_change_selected,
         lag(rank_selection_rate) over by_year - rank_selection_rate

@@ -25,8 +25,18 @@ summed as (
     group by year, region
 ),
 
+region_means as (
+    select
+        year,
+        case scope when '新疆生产建设兵团' then '兵团' else scope end as region,
+        mean_score as fallback_mean
+    from scope_means($tracks, $categories, $levels)
+    where scope_kind = '区域' or scope in ('新疆生产建设兵团', '中央单位')
+),
+
 final as (
     select
+        region_means.fallback_mean,
         years.year,
         regions.region,
         regions.region_order,
@@ -40,7 +50,9 @@ final as (
     from years
     cross join regions
     left join summed using (year, region)
+    left join region_means using (year, region)
 )
 
-select * from final
+select * exclude (fallback_mean) replace (coalesce(mean_score, fallback_mean) as mean_score)
+from final
 order by year, region_order

@@ -20,8 +20,15 @@ summed as (
     group by year
 ),
 
+national_means as (
+    select year, mean_score as fallback_mean
+    from scope_means($tracks, $categories, $levels)
+    where scope_kind = '全国' and len($regions::varchar[]) = 0 and $include_central
+),
+
 final as (
     select
+        national_means.fallback_mean,
         years.year,
         years.result_status,
         years.applies,
@@ -30,7 +37,9 @@ final as (
         unnest(funnel_filled(years.is_withheld, years.applies, summed.summed))
     from years
     left join summed using (year)
+    left join national_means using (year)
 )
 
-select * from final
+select * exclude (fallback_mean) replace (coalesce(mean_score, fallback_mean) as mean_score)
+from final
 order by year
