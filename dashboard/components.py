@@ -16,10 +16,10 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, export, queries
-from dashboard.db import BUILD_COMMAND
+from dashboard.db import BUILD_COMMAND, Version
 from dashboard.filters import Filters
 from dashboard.navigation import PageSpec
-from etl.access import audit
+from etl.access import audit, exports
 from etl.present import fmt, states, theme
 from etl.present.labels import CENTRAL, REGIONS, SIMULATED, Measure
 from etl.reference.programme import domains
@@ -336,10 +336,16 @@ def downloads(
     if f and internal_year(f.year):  # results not yet published travel marked 内部
         parts = (*parts, fmt.INTERNAL)
     access = auth.current()
+    about = export_about(name, f, frame.height, extra_parts)
     left, right, _ = st.columns([1, 1, 4])
     for column, suffix, label in ((left, "xlsx", "下载 Excel"), (right, "csv", "下载 CSV")):
         file = Export(
-            frame, name, export.file_name(name, suffix, *parts), access.who, access.scope.key
+            frame,
+            name,
+            export.file_name(name, suffix, *parts),
+            access.who,
+            access.scope.key,
+            about,
         )
         st.session_state.setdefault(EXPORTS, {})[f"{key}_{suffix}"] = file
         with column:
@@ -352,6 +358,31 @@ def downloads(
                 on_click="ignore",
                 icon=":material/download:",
             )
+
+
+def export_about(
+    name: str, f: Filters | None, rows: int, extra_parts: tuple[str, ...] = ()
+) -> exports.About:
+    """What a file says about itself: the table, the filters, the data date, the dataset
+    version (build and its time) and, for simulated data, 模拟数据."""
+    version = queries.version()
+    filters = " · ".join(p for p in (f.describe() if f else "", *extra_parts) if p)
+    if f and internal_year(f.year):
+        filters += f"（{fmt.INTERNAL}：评审结果尚未公布，仅供内部参阅）"
+    return exports.About(
+        title=name,
+        filters=filters,
+        data_as_of=fmt.day(version.data_as_of),
+        version=dataset_version(version),
+        simulated=version.is_simulated,
+        rows=rows,
+    )
+
+
+def dataset_version(version: Version) -> str:
+    """仓库版本 and when it was built: the build a reader cites."""
+    built = f"（构建于 {fmt.moment(version.built_at)}）" if version.built_at else ""
+    return f"{version.version}{built}"
 
 
 EXPORTS = "_exports"  # the exports offered on the page last shown, by button key (for tests)
@@ -371,12 +402,13 @@ class Export:
     file_name: str
     who: str
     scope_key: str
+    about: exports.About | None = None
 
     def __call__(self) -> bytes:
         if self.file_name.endswith(".csv"):
-            data = export.to_csv(self.frame)
+            data = export.to_csv(self.frame, self.about)
         else:
-            data = export.to_xlsx(self.frame, self.name)
+            data = export.to_xlsx(self.frame, self.name, self.about)
         audit.record(self.who, "export", self.file_name, self.frame.height, role=self.scope_key)
         return data
 
@@ -389,7 +421,7 @@ def formats(frame: pl.DataFrame) -> dict[str, object]:
         if dtype.is_integer() and column not in ("年度", "排名"):
             config[column] = st.column_config.NumberColumn(format="localized")
         elif dtype.is_float():
-            digits = 2 if column.endswith("比例（%）") else 1  # failure shares are often < 0.1%
+            digits = fmt.decimals(column)
             suffix = "%%" if column.endswith("（%）") else ""
             config[column] = st.column_config.NumberColumn(format=f"%.{digits}f{suffix}")
     return config

@@ -53,6 +53,12 @@ def change(now: float | None, before: float | None, kind: str, unit: str = "个"
     return f"{int(diff):+,}{(' ' + unit) if unit else ''}"
 
 
+def decimals(column: str) -> int:
+    """Decimals a table column of floats is shown with, on screen and in exports: two for a
+    share (…比例（%）, failure shares are often < 0.1%), one for rates and scores."""
+    return 2 if column.endswith("比例（%）") else 1
+
+
 def day(moment: date | datetime | None) -> str:
     """2024年7月23日 — no zero padding, as written in Chinese."""
     if moment is None:

@@ -1,4 +1,5 @@
--- One row per year × group (申报类别 from 2024, 申报类型 before), under the global filters,
+-- One row per year × group (申报类别 from 2024, 申报类型 before) among the groups the filters
+-- chose, under the global filters,
 -- optionally for one province ($province null = all): counts and the selection rate.
 with facts as (
     select *
@@ -21,6 +22,18 @@ groups as (
         if(len(categories) > 0, 'category', 'track') as group_kind,
         generate_subscripts(if(len(categories) > 0, categories, tracks), 1) as group_order
     from years
+),
+
+-- Only the groups the filters chose: a 申报类别 filter keeps its categories, a 申报类型 filter
+-- its tracks, so an export filtered to one category holds that category and nothing else.
+chosen as (
+    select *
+    from groups
+    where if(
+        group_kind = 'category',
+        len($categories::varchar[]) = 0 or list_contains($categories::varchar[], "group"),
+        len($tracks::varchar[]) = 0 or list_contains($tracks::varchar[], "group")
+    )
 ),
 
 summed as (
@@ -51,7 +64,7 @@ final as (
         data_years.result_status,
         data_years.applies,
         unnest(funnel_filled(data_years.is_withheld, data_years.applies, summed.summed))
-    from groups
+    from chosen as groups
     inner join data_years using (year)
     left join summed using (year, "group")
     left join group_means using (year, "group")

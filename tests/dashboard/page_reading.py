@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
 import pandas as pd
+import polars as pl
 from streamlit.testing.v1 import AppTest
 
 from dashboard import navigation
@@ -37,3 +40,11 @@ def table(at: AppTest, first_header: str) -> pd.DataFrame:
 def figures(at: AppTest) -> list[dict]:
     """Every Plotly chart on the page, as the figure JSON the browser receives."""
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def exported_csv(data: bytes) -> tuple[dict[str, str], pl.DataFrame]:
+    """A CSV export as its reader sees it: the 说明 lines down to the first blank line, then
+    the table (all columns as text, as a spreadsheet shows them)."""
+    head, _, body = data.decode("utf-8-sig").partition("\n\n")
+    about = {row[0]: row[1] for row in csv.reader(io.StringIO(head))}
+    return about, pl.read_csv(io.StringIO(body), infer_schema=False)

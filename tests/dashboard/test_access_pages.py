@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
-from page_reading import APP, PAGES, metric, table, texts
+from page_reading import APP, PAGES, exported_csv, metric, table, texts
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components import EXPORTS
@@ -41,7 +41,7 @@ def _exports(at: AppTest) -> dict:
 
 def _frame(export) -> pl.DataFrame:
     """An export as the file the user gets (the CSV), read back."""
-    return pl.read_csv(io.BytesIO(export().decode("utf-8-sig").encode()), infer_schema=False)
+    return exported_csv(export())[1]
 
 
 def test_views_do_not_reach_the_warehouse_themselves() -> None:
