@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 import pytest
@@ -324,6 +325,8 @@ BAD_INPUT = [
         (4, "schema.required", "提交时间为必填项，不能为空"),
         (4, "schema.required", "材料字数为必填项，不能为空"),
         (4, "schema.required", "省级推荐为必填项，不能为空"))), id="csv-cut-mid-character"),
+    pytest.param("invisible_chars.csv", CLEAN3, id="cat-joined-bom-zero-width"),
+    pytest.param("cr_only.csv", CLEAN3, id="old-mac-cr-only"),
     pytest.param("truncated.xlsx", Expect(rejected=("file.unreadable",
                  "Excel 文件不完整（可能传输中断），请重新导出")), id="xlsx-cut-mid-zip"),
     pytest.param("empty.csv", Expect(rejected=("file.empty", "文件是空的，没有表头也没有数据行")),
@@ -364,6 +367,41 @@ def test_bad_input_is_read_as_the_sender_meant_it() -> None:
     text = normalise(read_export(BAD / "numbers_as_text.xlsx"))
     assert text.frame.get_column("material_chars").to_list() == [4500, 4680, 3980]
     assert text.frame.get_column("year").to_list() == [2024] * 3
+
+
+def test_invisible_characters_are_removed_and_logged_so_no_id_is_new() -> None:
+    table = normalise(read_export(BAD / "invisible_chars.csv"))
+    ids = table.frame.get_column("submission_id").to_list()
+    assert ids == ["2024-000101", "2024-000102", "2024-000103"]
+    assert table.frame.item(1, "unit_name") == "温岭市融媒体中心"
+    assert table.frame.item(0, "title") == "“芒果云”全媒体生产平台"
+    logged = table.fixes.filter(pl.col("rule_id") == "fix.invisible")
+    assert logged.select("_row", "field", "after").rows() == [
+        (4, "submission_id", "2024-000103"),
+        (3, "unit_name", "温岭市融媒体中心"),
+        (2, "title", "“芒果云” 全媒体生产平台"),
+    ]
+    assert logged.item(0, "before") == "\ufeff2024-000103"
+
+
+def test_a_cat_joined_export_adds_no_case_to_the_warehouse(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    load([BAD / "enc_utf8.csv"], db, progress=False)
+    run = load([BAD / "invisible_chars.csv"], db, progress=False)
+    assert run.status == "succeeded"
+    with duckdb.connect(str(db), read_only=True) as con:
+        ids = con.execute("select submission_id from core.submissions order by 1").fetchall()
+        logged = con.execute(
+            "select count(*) from meta.corrections where rule_id = 'fix.invisible'"
+        ).fetchone()
+    assert ids == [("2024-000101",), ("2024-000102",), ("2024-000103",)]
+    assert logged == (3,)
+
+
+def test_old_mac_line_endings_are_read_as_lines_and_said() -> None:
+    raw = read_export(BAD / "cr_only.csv")
+    assert raw.frame.height == 3 and raw.spec.kind == "submissions"
+    assert raw.notes == ("有 4 处行尾为旧式 Mac 格式（仅 CR），已按换行读取",)
 
 
 @pytest.mark.slow

@@ -105,6 +105,7 @@ def _read_one(path: Path, seen: set[str], simulated: bool) -> FileResult:
         bytes=path.stat().st_size,
         rows_read=raw.frame.height,
         is_simulated=simulated,
+        message="；".join(raw.notes),
     )
     if raw.sha256 in seen:
         result.status, result.message = "skipped", "内容相同的文件已导入过，本次跳过"

@@ -1,7 +1,7 @@
 """Text frames → typed frames, plus a log of every correction made on the way.
 
-Corrections are the ones a person would make without asking (full-width digits, stray
-spaces, 浙江省 → 浙江, Y → 是); each is logged with the rule that made it. Anything that
+Corrections are the ones a person would make without asking (invisible characters such as a
+byte-order mark left by `cat`, full-width digits, stray spaces, 浙江省 → 浙江, Y → 是); each is logged with the rule that made it. Anything that
 cannot be read stays null in the typed column and is judged by the checks, which still
 see the original text.
 """
@@ -16,6 +16,7 @@ from etl.pipeline.read import ROW, RawTable
 from etl.reference.contract import ExportSpec
 from etl.reference.geography import province_aliases
 from etl.reference.programme import domains
+from etl.reference.text import INVISIBLE_PATTERN, SEPARATOR_PATTERN
 
 _TRUE = ("是", "y", "yes", "true", "1", "√", "推荐", "已推荐")
 _FALSE = ("否", "n", "no", "false", "0", "×", "不推荐", "未推荐")
@@ -79,7 +80,8 @@ def _column(cells: pl.DataFrame, field: str, kind: str) -> tuple[pl.Series, list
     lookup = _lookup(cells.get_column(field).unique(), field, kind)
     rows = cells.join(lookup, on=field, how="left", nulls_equal=True, maintain_order="left")
     fixes = [
-        _log(rows, field, "nfkc", "fix.fullwidth", before=field),
+        _log(rows, field, "visible", "fix.invisible", before=field),
+        _log(rows, field, "nfkc", "fix.fullwidth", before="visible"),
         _log(rows, field, "clean", "fix.whitespace", before="nfkc"),
     ]
     if "semantic" in rows.columns:
@@ -89,8 +91,12 @@ def _column(cells: pl.DataFrame, field: str, kind: str) -> tuple[pl.Series, list
 
 
 def _lookup(values: pl.Series, field: str, kind: str) -> pl.DataFrame:
-    """Per distinct raw value: after NFKC, after whitespace, typed, and its canonical text."""
-    nfkc = pl.col(field).str.normalize("NFKC")
+    """Per distinct raw value: without invisible characters, after NFKC, after whitespace,
+    typed, and its canonical text."""
+    seen = (
+        pl.col(field).str.replace_all(INVISIBLE_PATTERN, "").str.replace_all(SEPARATOR_PATTERN, " ")
+    )
+    nfkc = pl.col("visible").str.normalize("NFKC")
     clean = (
         pl.col("nfkc")
         .str.strip_chars()
@@ -98,7 +104,7 @@ def _lookup(values: pl.Series, field: str, kind: str) -> pl.DataFrame:
         .str.replace_all(r"\s+(\p{Han})", "$1")
         .str.replace_all(r"\s{2,}", " ")
     )
-    table = values.to_frame().with_columns(nfkc.alias("nfkc"))
+    table = values.to_frame().with_columns(seen.alias("visible")).with_columns(nfkc.alias("nfkc"))
     table = table.with_columns(clean.replace("", None).alias("clean"))
     if kind == "datetime":
         table = _typed_datetimes(table)

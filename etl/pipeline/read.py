@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 
 from etl.reference.contract import SPECS, ExportSpec, header_index, header_key
+from etl.reference.text import INVISIBLE_PATTERN, SEPARATOR_PATTERN, unix_lines
 
 ROW = "_row"  # the row number as Excel shows it (header row = its own number)
 HEADER_SEARCH_ROWS = 15  # title rows above the header that we tolerate
@@ -38,6 +39,7 @@ class RawTable:
     encoding: str
     sha256: str
     extra_columns: tuple[str, ...]  # headers we did not recognise (kept out, reported)
+    notes: tuple[str, ...] = ()  # what reading did to the file as a whole, for the report
 
 
 def file_hash(data: bytes) -> str:
@@ -48,9 +50,10 @@ def read_export(path: Path) -> RawTable:
     """Read one export file of any accepted format; raise FileRejected if it cannot be."""
     path = Path(path)
     data = _read_bytes(path)
-    grid, encoding = _grid(path, data)
+    grid, encoding, notes = _grid(path, data)
     header_at, header_cells, spec = _find_header(path, grid)
-    return _table(path, grid, header_at, header_cells, spec, encoding, file_hash(data))
+    table = _table(path, grid, header_at, header_cells, spec, encoding, file_hash(data))
+    return replace(table, notes=notes)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -63,11 +66,11 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _grid(path: Path, data: bytes) -> tuple[pl.DataFrame, str]:
+def _grid(path: Path, data: bytes) -> tuple[pl.DataFrame, str, tuple[str, ...]]:
     if data[:4] == b"PK\x03\x04":
-        return _excel_grid(path, data), "xlsx"
+        return _excel_grid(path, data), "xlsx", ()
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return _excel_grid(path, data), "xls"
+        return _excel_grid(path, data), "xls", ()
     if data[:5] == b"%PDF-":
         raise FileRejected(path, "这是PDF文件，不是导出表；请上传 .xlsx 或 .csv", "file.kind")
     return _csv_grid(path, data)
@@ -121,7 +124,7 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     )
 
 
-def _csv_grid(path: Path, data: bytes) -> tuple[pl.DataFrame, str]:
+def _csv_grid(path: Path, data: bytes) -> tuple[pl.DataFrame, str, tuple[str, ...]]:
     try:
         text, encoding = _decode(path, data)
     except UnicodeDecodeError as exc:
@@ -130,6 +133,9 @@ def _csv_grid(path: Path, data: bytes) -> tuple[pl.DataFrame, str]:
         ) from exc
     if "\x00" in text[:4096]:
         raise FileRejected(path, "这是二进制文件，不是 CSV 文本；请上传 .xlsx 或 .csv", "file.kind")
+    # Old Mac exports end lines with CR alone; the CSV parser knows only LF (and CRLF).
+    text, old_mac = unix_lines(text)
+    notes = (f"有 {old_mac:,} 处行尾为旧式 Mac 格式（仅 CR），已按换行读取",) if old_mac else ()
     try:
         grid = pl.read_csv(
             text.encode("utf-8"),
@@ -139,7 +145,7 @@ def _csv_grid(path: Path, data: bytes) -> tuple[pl.DataFrame, str]:
         )
     except pl.exceptions.PolarsError as exc:
         raise FileRejected(path, f"CSV 格式错误，无法解析（{exc}）") from exc
-    return grid, "gbk" if encoding == "gb18030" else encoding
+    return grid, "gbk" if encoding == "gb18030" else encoding, notes
 
 
 def _find_header(path: Path, grid: pl.DataFrame) -> tuple[int, tuple, ExportSpec]:
@@ -217,7 +223,13 @@ def _table(
 
 
 def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    """Blank lines (all cells empty or spaces) are layout, not data: they are not rows read."""
+    """Blank lines (all cells empty, spaces or invisible) are layout, not data: not rows read."""
     cells = [c for c in frame.columns if c != ROW]
-    filled = pl.any_horizontal(pl.col(c).str.strip_chars().str.len_chars() > 0 for c in cells)
+    filled = pl.any_horizontal(
+        _visible(pl.col(c)).str.strip_chars().str.len_chars() > 0 for c in cells
+    )
     return frame.filter(filled.fill_null(False))
+
+
+def _visible(cell: pl.Expr) -> pl.Expr:
+    return cell.str.replace_all(INVISIBLE_PATTERN, "").str.replace_all(SEPARATOR_PATTERN, " ")

@@ -58,6 +58,7 @@ def summary_text(run: RunSummary | CheckReport, tables: list[Normalised] | None 
     checked = _checked(run, tables)
     lines = [_headline(checked)]
     lines += [f"  整表拒收 {name}：{message}" for name, message in checked.rejected]
+    lines += [f"  提示 {t.raw.path.name}：{note}" for t in checked.tables for note in t.raw.notes]
     results = checked.report.results
     kind_order = pl.col("kind").replace_strict(list(KINDS), range(len(KINDS)))
     failing = results.filter(pl.col("failed") > 0).sort(

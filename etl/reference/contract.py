@@ -1,8 +1,10 @@
 """The export files the ETL accepts: one spec per file kind (see docs/data-contract.md).
 
 Canonical headers are Chinese; each column also accepts the English field name and the
-variants bureaus actually type. Header matching ignores width, spaces, '*' markers and a
-trailing unit in brackets, so "材料字数（字）" and "*申报单位" both match.
+variants bureaus actually type. Header matching (`header_key`) ignores what people add around a
+name: width, spaces and line breaks (Alt+Enter), invisible characters, `*` and ★ marks, a
+trailing colon, and bracketed units or notes, so "材料字数\n（字）", "*申报单位：" and
+"【必填】案例名称" all match.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+
+from etl.reference.text import visible
 
 
 @dataclass(frozen=True)
@@ -99,14 +103,21 @@ OUTCOMES = ExportSpec(
 SPECS = (SUBMISSIONS, SCORES, OUTCOMES)
 SPEC_BY_KIND = {spec.kind: spec for spec in SPECS}
 
-_BRACKETED_UNIT = re.compile(r"[(（][^()（）]*[)）]$")
+# A bracketed unit or note at either end: (字) （单位：字） [必填] 【必填】 〔注〕.
+_END_BRACKETS = re.compile(r"(\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕)$")
+_START_BRACKETS = re.compile(r"^(\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕)")
+_MARKS = "*★☆※#"
+_KEPT_BRACKETS = {"省(区、市)", "所属省(区、市)"}  # the bracket is the name itself
 
 
 def header_key(text: str) -> str:
-    """A header reduced to what identifies it: NFKC, no spaces, no '*', no trailing (unit)."""
-    key = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "").lstrip("*").rstrip("*")
-    if key not in {"省(区、市)", "所属省(区、市)"}:
-        key = _BRACKETED_UNIT.sub("", key)
+    """A header reduced to what identifies it (see the module docstring)."""
+    key = re.sub(r"\s+", "", visible(unicodedata.normalize("NFKC", str(text))))
+    previous = None
+    while key != previous and key not in _KEPT_BRACKETS:
+        previous = key
+        key = key.strip(_MARKS).rstrip(":")
+        key = _START_BRACKETS.sub("", _END_BRACKETS.sub("", key))
     return key.lower()
 
 
