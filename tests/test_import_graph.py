@@ -18,6 +18,7 @@ LAYERS = (
     ("etl.pipeline",),
     ("etl.access",),
     ("etl.simulate",),
+    ("etl.serve",),
     ("etl.cli", "etl.__main__"),
     ("dashboard",),
 )

@@ -229,6 +229,7 @@ class _Entry:
 
 _lock = threading.Lock()
 _scopes: OrderedDict[tuple, _Entry] = OrderedDict()
+_building: dict[tuple, threading.Lock] = {}  # a lock per scope being built
 _workdir: Path | None = None
 
 
@@ -247,12 +248,25 @@ def scoped_connection(
     key = (_identity(warehouse), scope, _audit_key(scope))
     with _lock:
         entry = _scopes.get(key)
+        if entry is not None:
+            _scopes.move_to_end(key)
+            return entry.con.cursor()
+        building = _building.setdefault(key, threading.Lock())
+    # Built outside the cache's lock: a session whose scope is ready never waits for another
+    # scope being built; two sessions wanting the same new scope build it once.
+    with building:
+        with _lock:
+            entry = _scopes.get(key)
         if entry is None:
             entry = _open(warehouse, scope)
-            _scopes[key] = entry
-            _evict(policy().cache_size)
-        _scopes.move_to_end(key)
-        return entry.con.cursor()
+            with _lock:
+                _scopes[key] = entry
+                _building.pop(key, None)
+                _evict(policy().cache_size)
+        with _lock:
+            if key in _scopes:
+                _scopes.move_to_end(key)
+            return entry.con.cursor()
 
 
 def clear_cache() -> None:
