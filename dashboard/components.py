@@ -372,6 +372,7 @@ def export_about(
     return exports.About(
         title=name,
         filters=filters,
+        scope=f"{auth.current().scope.label}可见的数据",
         data_as_of=fmt.day(version.data_as_of),
         version=dataset_version(version),
         simulated=version.is_simulated,
@@ -383,6 +384,43 @@ def dataset_version(version: Version) -> str:
     """仓库版本 and when it was built: the build a reader cites."""
     built = f"（构建于 {fmt.moment(version.built_at)}）" if version.built_at else ""
     return f"{version.version}{built}"
+
+
+def dataset_downloads(about: exports.About) -> None:
+    """The role's whole dataset, one ZIP per format; built when clicked, and audited."""
+    access = auth.current()
+    stem = export.file_name(f"融合看板数据集_{access.scope.label}", "zip").removesuffix(".zip")
+    left, right, _ = st.columns([1, 1, 3])
+    for column, kind, label in (
+        (left, "csv", "下载 CSV 包"),
+        (right, "parquet", "下载 Parquet 包"),
+    ):
+        file = Bundle(queries.dataset_bundle(kind, about), f"{stem}_{kind}.zip", access)
+        st.session_state.setdefault(EXPORTS, {})[f"dataset_{kind}"] = file
+        with column:
+            st.download_button(
+                label,
+                data=file,
+                file_name=file.file_name,
+                mime="application/zip",
+                key=f"dataset_{kind}",
+                on_click="ignore",
+                icon=":material/folder_zip:",
+            )
+
+
+@dataclass(frozen=True, eq=False)
+class Bundle:
+    """A dataset download: built when the browser asks, audited like every export."""
+
+    build: Callable[[], bytes]
+    file_name: str
+    access: auth.Access
+
+    def __call__(self) -> bytes:
+        data = self.build()
+        audit.record(self.access.who, "export", self.file_name, None, role=self.access.scope.key)
+        return data
 
 
 EXPORTS = "_exports"  # the exports offered on the page last shown, by button key (for tests)

@@ -51,6 +51,9 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
         PageSpec("views/cases.py", "案例检索", ":material/search:",
                  "按案例名称或申报单位检索（多个关键词用空格分隔，须同时包含），按条件筛选，"
                  "查看单个案例的全部信息与各阶段得分，导出检索结果。", CASES),
+        PageSpec("views/research.py", "研究资料", ":material/school:",
+                 "本角色可读的整个数据集（CSV 或 Parquet 包）、数据字典、方法说明与引用格式。",
+                 AGGREGATES, filters="none"),
         PageSpec("views/quality.py", "数据质量", ":material/fact_check:",
                  "最近的导入、质量规则的结果、被隔离的行及原因、自动修正记录。", "meta.load_runs",
                  filters="none"),

@@ -14,6 +14,7 @@ imports duckdb or dashboard.db.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import streamlit as st
 from dashboard import auth, db
 from dashboard.db import WarehouseMissing as WarehouseMissing  # pages catch it from here
 from dashboard.filters import Filters
-from etl.access import audit
+from etl.access import audit, dataset
 from etl.access.scopes import PolicyError, Scope, policy, scoped_connection
 from etl.config import SQL_DIR
 from etl.reference.programme import programme
@@ -101,6 +102,38 @@ def _freeze(params: dict[str, object]) -> tuple:
 
 def _thaw(params: tuple) -> dict[str, object]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in params}
+
+
+# The whole dataset (研究资料) ----------------------------------------------------------------
+
+
+def data_dictionary() -> pl.DataFrame:
+    """Table, description, column, type and meaning of every public table this role reads."""
+    return _dictionary(db.current(), scope())
+
+
+@st.cache_data(show_spinner=False, max_entries=50)
+def _dictionary(version: db.Version, scope: Scope) -> pl.DataFrame:
+    cur = scoped_connection(version.path, *_role_province(scope))
+    try:
+        return dataset.dictionary(cur, dataset.tables(scope.role))
+    finally:
+        cur.close()
+
+
+def dataset_bundle(kind: str, about: dataset.About) -> Callable[[], bytes]:
+    """The role's whole dataset as a ZIP (CSV or Parquet per table), built when called: the
+    scope is taken now, while the page runs, as for every other download."""
+    version, now = db.current(), scope()
+
+    def build() -> bytes:
+        cur = scoped_connection(version.path, *_role_province(now))
+        try:
+            return dataset.bundle(cur, dataset.tables(now.role), about, kind)
+        finally:
+            cur.close()
+
+    return build
 
 
 # Reference ---------------------------------------------------------------------------------

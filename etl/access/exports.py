@@ -53,6 +53,7 @@ class About:
 
     title: str
     filters: str = ""
+    scope: str = ""
     data_as_of: str = ""
     version: str = ""
     simulated: bool = False
@@ -62,6 +63,7 @@ class About:
         """(label, value) pairs, in the order a reader looks for them."""
         lines = [("标题", self.title)]
         lines += [("筛选条件", self.filters)] if self.filters else []
+        lines += [("数据范围", self.scope)] if self.scope else []
         lines += [("数据截至", self.data_as_of)] if self.data_as_of else []
         lines += [("数据集版本", self.version)] if self.version else []
         lines += [("行数", f"{self.rows:,}")] if self.rows is not None else []
@@ -71,7 +73,7 @@ class About:
         return lines
 
 
-SIMULATED_NOTE = "模拟数据：按公开信息校准生成，不代表真实申报与评审情况，引用时请注明。"
+SIMULATED_NOTE = "按公开信息校准生成，不代表真实申报与评审情况，引用时请注明。"
 
 
 def to_csv_bytes(frame: pl.DataFrame, about: About | None = None) -> bytes:

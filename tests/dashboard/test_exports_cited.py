@@ -68,7 +68,7 @@ def test_the_xlsx_says_what_it_is_and_opens_on_its_data(open_page) -> None:
     assert about["标题"] == "申报类别构成"
     assert "融合生产传播" in about["筛选条件"] and "2024" in about["筛选条件"]
     assert about["数据截至"].endswith("日") and about["数据集版本"]
-    assert about["模拟数据"].startswith("模拟数据")
+    assert "不代表真实申报与评审情况" in about["模拟数据"]
     data = book.active
     assert data.freeze_panes == "A2"
     corner = f"{get_column_letter(data.max_column)}{data.max_row}"
