@@ -360,6 +360,23 @@ def trend(f: Filters, dimension: str, order: list[str]) -> pl.DataFrame:
     return run("trend", dimension=dimension, order=order, **f.params())
 
 
+def province_finalists(year: int, province: str) -> pl.DataFrame:
+    """The province's cases scored at 终评: mean, national finalist rank of how many, the
+    group's cut-off and the gap to it, criterion means beside the selected cases' means."""
+    return run("province_finalists", year=year, province=province)
+
+
+def published_selections(f: Filters, province: str | None, year: int | None) -> pl.DataFrame:
+    """The published lists (public): selected items of published years, unit and title."""
+    return run(
+        "published_selections",
+        province=province,
+        year=year,
+        tracks=list(f.tracks),
+        categories=list(f.categories),
+    )
+
+
 def case_search(
     f: Filters,
     *,

@@ -47,6 +47,7 @@ def main() -> None:
     _table(f, province, mine, region, region_name, nation, state)
     _rates_chart(f, province, mine, region, region_name, nation, state)
     _scores(f, province, state)
+    _finalists(f, province, state)
     _quota(f, province)
     _history(f, province, rows)
     _cases(f, province)
@@ -272,11 +273,85 @@ def _year_notes(rows: pl.DataFrame) -> dict[int, str]:
     }
 
 
+GAP_NAMES = {
+    "score_group": "组别",
+    "mean_score": "终评均分",
+    "finalist_place": "终评名次",
+    "cutoff": "入选线",
+    "gap_text": "距入选线",
+}
+CRITERIA = (
+    ("political", "政治性"),
+    ("innovation", "创新性"),
+    ("effectiveness", "实效性"),
+    ("typicality", "典型性"),
+)
+
+
+def _finalists(f: Filters, province: str, state: states.YearState) -> None:
+    """The province's cases at 终评: how far each stayed from the cut-off, and where its
+    criterion scores stand against the selected cases of its group (national means)."""
+    st.subheader("进入终评的案例与入选线")
+    own = queries.scope().province
+    if state.withheld:
+        components.empty(f"{f.year}年度评审结果{fmt.WITHHELD}，不显示终评得分与入选线。")
+        return
+    if own and province != own:
+        components.empty(f"省局角色只能看到本省（{own}）案例的得分；{province}只显示汇总数据。")
+        return
+    rows = queries.province_finalists(f.year, province)
+    if rows.is_empty():
+        components.empty(f"{province}在{f.year}年度没有进入终评的案例。")
+        return
+    st.markdown(narrative.finalists_summary(province, f.year, rows.to_dicts()))
+    shown = rows.with_columns(
+        finalist_place=pl.format("{} / {}", "finalist_rank", "finalists"),
+        gap_text=pl.struct("gap", "is_selected").map_elements(_gap, return_dtype=pl.String),
+    )
+    table = shown.select("title", "unit_name", "score_group", "mean_score", "finalist_place",
+                         "cutoff", "gap_text", "is_selected")  # fmt: skip
+    parts = (province, str(f.year))
+    components.table(labels.rename(table, GAP_NAMES), "终评案例与入选线", None, "finalists",
+                     extra_parts=parts)  # fmt: skip
+    _criteria(rows, parts)
+    st.caption(
+        "入选线为该组入选案例中最低的终评均分；终评名次为在全国该组进入终评案例中的名次（全国计算）。"
+        "维度得分与该组全国入选案例的均值比较；评分维度的分值为假设（见“研究资料 · 方法说明”）。"
+    )
+
+
+def _gap(row: dict) -> str:
+    """差 0.8 分 below the line; 入选 (with how far above) for a selected case."""
+    gap = row["gap"]
+    if gap is None:
+        return fmt.DASH
+    if row["is_selected"]:
+        return "入选" if gap >= 0 else f"入选（高出 {-gap:.1f} 分）"
+    return f"差 {gap:.1f} 分" if gap > 0 else "达到入选线，未入选"
+
+
+def _criteria(rows: pl.DataFrame, parts: tuple[str, ...]) -> None:
+    long = pl.concat(
+        rows.select(
+            "title",
+            pl.lit(label).alias("criterion"),
+            pl.col(field).alias("mine"),
+            pl.col(f"selected_{field}").alias("selected"),
+        )
+        for field, label in CRITERIA
+    ).with_columns(difference=pl.col("mine") - pl.col("selected"))
+    names = {"criterion": "评分维度", "mine": "本案例均分", "selected": "该组入选案例均分",
+             "difference": "差值"}  # fmt: skip
+    with st.expander("各评分维度：本省终评案例与入选案例比较"):
+        components.table(labels.rename(long, names), "终评维度比较", None, "criteria",
+                         extra_parts=parts)  # fmt: skip
+
+
 def _cases(f: Filters, province: str) -> None:
     st.subheader("历年入选案例")
     own = queries.scope().province
     if own and province != own:
-        components.empty(f"省局角色只能看到本省（{own}）的案例明细；{province}只显示汇总数据。")
+        _published(f, province)
         return
     cases = queries.province_cases(f, province)
     if cases.is_empty():
@@ -285,6 +360,17 @@ def _cases(f: Filters, province: str) -> None:
     shown = cases.drop("submission_id")
     parts = (province, "历年", f.slug(with_year=False))
     components.table(labels.rename(shown), "入选案例", None, "province_cases", extra_parts=parts)
+
+
+def _published(f: Filters, province: str) -> None:
+    """Another province's selected items, as the published lists print them (public)."""
+    listed = queries.published_selections(f, province, None)
+    if listed.is_empty():
+        components.empty(f"{province}在已公布的年度中没有入选条目。")
+        return
+    st.caption(f"{labels.PUBLIC_INFO}：已公布年度的入选名单（单位与案例名称，与公布名单一致）。")
+    parts = (province, "公布名单", f.slug(with_year=False))
+    components.table(labels.rename(listed), "公布的入选名单", None, "published", extra_parts=parts)
 
 
 main()

@@ -31,6 +31,9 @@ def main() -> None:
         else narrative.overview_summary(f.year, now, before, _top(provinces))
         + (f"（{fmt.INTERNAL}：评审结果尚未公布）" if state.internal else "")
     )
+    own = queries.scope().province
+    if own:
+        _own_province(f, own, now, provinces, state)
     left, right = st.columns(2)
     with left:
         st.subheader("评审漏斗")
@@ -43,9 +46,50 @@ def main() -> None:
             st.caption("每一级为最远到达该阶段及以后的个数；百分比为占申报数的比例。")
     with right:
         _mix(f)
-    _top_provinces(f, provinces)
+    _top_provinces(f, provinces, own)
+    _selected_list(f, state)
     with st.expander("历年概况（当前筛选）"):
         _history(f, totals)
+
+
+def _own_province(
+    f: Filters, own: str, now: dict, provinces: pl.DataFrame, state: states.YearState
+) -> None:
+    """A bureau's own province first: its counts beside the nation's, and its rank."""
+    rows = provinces.filter(pl.col("province") == own).to_dicts()
+    box = st.container(border=True)
+    box.markdown(f"**本省：{own} · {f.year}年度**")
+    if not rows or not rows[0]["submissions"]:
+        box.markdown(f"{own}在当前筛选条件下没有申报。")
+        return
+    mine = rows[0]
+    ranked = provinces.filter(pl.col("rank_submissions").is_not_null()).height
+    text = (
+        f"申报 {mine['submissions']:,} 个，在有申报的 {ranked} 个省份中排第 {mine['rank_submissions']}；"
+        f"进入终评 {states.shown(mine['reached_final'], MEASURES['reached_final'], state)}，"
+        f"入选 {states.shown(mine['selected'], MEASURES['selected'], state)}，"
+        f"入选率 {states.shown(mine['selection_rate'], MEASURES['selection_rate'], state)}"
+        f"（全国 {states.shown(now['selection_rate'], MEASURES['selection_rate'], state)}）。"
+    )
+    box.markdown(text)
+    box.page_link(
+        "views/compare.py",
+        label=f"在「地区对比」中查看{own}的案例、入选线与配额",
+        icon=":material/compare_arrows:",
+        query_params={"province": own},
+    )
+
+
+def _selected_list(f: Filters, state: states.YearState) -> None:
+    """The year's selected items as the published list prints them (public, every role)."""
+    if state.withheld or state.internal:
+        return  # not published yet: no list (the leader finds the internal one in 案例检索)
+    listed = queries.published_selections(f, None, f.year)
+    if listed.is_empty():
+        return
+    with st.expander(f"{f.year}年度入选名单（{labels.PUBLIC_INFO}，共 {listed.height} 个）"):
+        shown = listed.drop("year")
+        components.table(labels.rename(shown), "入选名单", f, "selected_list")
 
 
 def _withheld_summary(year: int, now: dict, top: tuple[str, int] | None) -> str:
@@ -110,7 +154,7 @@ def _mix(f: Filters) -> None:
     st.caption(f"入选：{selected}（个）")
 
 
-def _top_provinces(f: Filters, provinces: pl.DataFrame) -> None:
+def _top_provinces(f: Filters, provinces: pl.DataFrame, own: str | None) -> None:
     st.subheader("申报数前十的省份")
     top = provinces.filter(pl.col("rank_submissions") <= 10).sort(
         "rank_submissions", "province_order"
@@ -120,7 +164,11 @@ def _top_provinces(f: Filters, provinces: pl.DataFrame) -> None:
         return
     notes = [f"入选 {fmt.WITHHELD if s is None else f'{s} 个'}" for s in top["selected"].to_list()]
     fig = charts.ranked_bars(
-        top["province"].to_list(), top["submissions"].to_list(), MEASURES["submissions"], notes
+        top["province"].to_list(),
+        top["submissions"].to_list(),
+        MEASURES["submissions"],
+        notes,
+        highlight=own,
     )
     components.chart(fig, "top_provinces", f"申报数前十省份_{f.slug()}")
     st.caption("排名含新疆生产建设兵团，不含中央单位；并列时名次相同。")

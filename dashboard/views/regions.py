@@ -51,8 +51,14 @@ def main() -> None:
     values = _tile_values(year, measure, state)
     left, right = st.columns([3, 2])
     with right:
+        own = queries.scope().province  # a bureau lands focused on its own province
         focus = st.selectbox(
-            "查看省份", options, key=FOCUS, bind="query-params", help="也可以点击地图上的方块"
+            "查看省份",
+            options,
+            index=options.index(own) if own in options else 0,
+            key=FOCUS,
+            bind="query-params",
+            help="也可以点击地图上的方块",
         )
         focus = None if focus == NATION else focus
     with left:

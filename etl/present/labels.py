@@ -27,6 +27,7 @@ SMALL_SAMPLE_NOTE = "样本少，仅供参考"
 SCHEME_CHANGE_YEAR = 2024
 SCHEME_CHANGE_NOTE = "2024年起改为四个类别，类别数据不与往年比较"
 SIMULATED = "模拟数据"
+PUBLIC_INFO = "公开信息"  # beside 模拟数据 where a figure or list is the published one
 
 
 @dataclass(frozen=True)

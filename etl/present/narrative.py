@@ -95,3 +95,19 @@ def rank_sentence(province: str, rank: int | None, ranked: int, share: float | N
     if rank is None:
         return f"{province}本年度在当前筛选条件下没有申报。"
     return f"申报数占全国 {fmt.pct(share)}，在有申报的 {ranked} 个省份中排第 {rank}。"
+
+
+def finalists_summary(province: str, year: int, rows: list[dict]) -> str:
+    """「浙江2024年度有 5 个案例进入终评，入选 2 个；未入选的案例中，距入选线最近的是
+    “…”（体制机制改革），差 0.8 分。」 rows: one per case at 终评, with title, score_group,
+    is_selected and gap (cut-off − its mean)."""
+    selected = sum(1 for r in rows if r["is_selected"])
+    text = f"{province}{year}年度有 {len(rows)} 个案例进入终评，入选 {selected} 个"
+    missed = [r for r in rows if not r["is_selected"] and r["gap"] is not None and r["gap"] > 0]
+    if not missed:
+        return text + "。"
+    closest = min(missed, key=lambda r: r["gap"])
+    return (
+        text + f"；未入选的案例中，距入选线最近的是“{closest['title'] or closest['unit_name']}”"
+        f"（{closest['score_group']}），差 {closest['gap']:.1f} 分。"
+    )

@@ -32,6 +32,10 @@ DATA_PAGES = [
 ]
 BUREAU = {"role": "bureau", "as": "浙江"}
 ROW_LEVEL = {"申报编号", "案例名称", "行号（Excel）", "原始行内容"}  # columns of a case or file row
+# The published lists (mart.published_selections) are public by design: what NRTA prints of
+# every province's selected items — year, group, province, unit, title — and nothing else.
+PUBLIC_LISTS = ("selected_list", "published")
+PUBLISHED_COLUMNS = {"年度", "申报类型", "申报类别", "所属省份", "申报单位", "案例名称"}
 EXPERT_ID = re.compile(r"\bE\d{3}\b")
 
 
@@ -63,6 +67,9 @@ def test_bureau_sees_no_row_of_another_province(open_page) -> None:
         assert title in texts(at)
         for key, export in _exports(at).items():  # every row-level table it offers
             frame = _frame(export) if key.endswith("_csv") else pl.DataFrame()
+            if key.startswith(PUBLIC_LISTS):
+                assert set(frame.columns) <= PUBLISHED_COLUMNS, (title, key)  # the list only
+                continue
             if "所属省份" in frame.columns and ROW_LEVEL & set(frame.columns):
                 assert set(frame["所属省份"].drop_nulls()) <= {"浙江"}, (title, key)
                 checked.append((title, key))
@@ -82,8 +89,10 @@ def test_bureau_sees_no_row_of_another_province(open_page) -> None:
     assert "没有被隔离的行" in texts(open_page("数据质量", **BUREAU))
 
     other = open_page("地区对比", province="广东", **BUREAU)
-    assert "省局角色只能看到本省（浙江）的案例明细" in texts(other)
-    assert not any(k.startswith("province_cases") for k in _exports(other))
+    assert "省局角色只能看到本省（浙江）案例的得分" in texts(other)
+    assert not any(k.startswith(("province_cases", "finalists")) for k in _exports(other))
+    published = _frame(_exports(other)["published_csv"])  # 广东's selections, as published
+    assert set(published["所属省份"]) == {"广东"} and set(published.columns) <= PUBLISHED_COLUMNS
 
 
 def test_researcher_sees_no_unpublished_result_and_no_expert(open_page) -> None:
