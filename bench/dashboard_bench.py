@@ -17,6 +17,7 @@ import duckdb
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard import navigation
 from etl.config import ROOT, env_var
 
 APP = ROOT / "dashboard" / "app.py"
@@ -24,14 +25,8 @@ RUNS = 7
 
 
 def pages() -> dict[str, str]:
-    """Title → script path, read off the router so the bench follows the app."""
-    import re
-
-    source = APP.read_text(encoding="utf-8")
-    return dict(
-        (title, path)
-        for path, title in re.findall(r'st\.Page\("([^"]+)",\s*title="([^"]+)"', source)
-    )
+    """Title → script path, from the page table the router draws (dashboard.navigation)."""
+    return {spec.title: spec.path for spec in navigation.PAGES.values()}
 
 
 def _median_rerun(at: AppTest, runs: int = RUNS) -> float:
