@@ -153,11 +153,16 @@ def year_bars(
     """Bars by year (grouped when several series), with the change of scheme marked. `notes`
     labels a year where a bar is missing on purpose (入选数未公布, 不适用), so an absent bar is
     never read as zero."""
-    fig = grouped_bars([str(y) for y in years], series, colours, kind)
+    labels = [str(y) for y in years]
+    fig = grouped_bars(labels, series, colours, kind)
     fig.update_xaxes(type="category", title="年度")
     for year, note in (notes or {}).items():
+        if str(year) not in labels:
+            continue
         fig.add_annotation(
-            x=str(year),
+            # The category's position, not its name: Plotly reads a name such as "2025" as
+            # the number 2025 and stretches the axis until every bar is squeezed at the left.
+            x=labels.index(str(year)),
             y=0,
             yref="y",
             text=note,
@@ -674,8 +679,10 @@ def trend_lines(
     fig.update_yaxes(title=y_title, rangemode="tozero", **_axis_format(kind))
     fig.update_layout(legend={"orientation": "h", "y": -0.1, "yanchor": "top"})
     for year, note in (notes or {}).items():
+        if str(year) not in labels:
+            continue
         fig.add_annotation(
-            x=str(year),
+            x=labels.index(str(year)),  # the category's position (see year_bars)
             y=0.5,
             yref="paper",
             text=note,

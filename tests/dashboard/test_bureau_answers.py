@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from page_reading import table, texts
+from page_reading import figures, table, texts
 
 BUREAU = {"role": "bureau", "as": "浙江"}
 
@@ -120,3 +120,25 @@ def test_the_overview_lists_the_years_selected_cases(open_page, sql, role) -> No
     )
     later = open_page("总览", year="2025", role=role)
     assert not any("入选名单" in e.label for e in later.expander)  # not published yet
+
+
+@pytest.mark.parametrize(
+    ("title", "params"),
+    [("地区对比", {"role": "leader", "province": "浙江"}), ("年度趋势", {"role": "researcher"})],
+)
+def test_a_years_note_sits_on_its_year_and_the_bars_keep_their_axis(open_page, title, params):
+    """A note such as 入选数未公布 is placed at its year's category; placed by the name
+    "2025", Plotly read it as x = 2025 and squeezed every bar into the left edge."""
+    at = open_page(title, year="2024", **params)
+    checked = 0
+    for fig in figures(at):
+        axis = fig["layout"].get("xaxis", {})
+        if axis.get("type") != "category":
+            continue
+        years = sorted({x for trace in fig["data"] for x in trace.get("x") or []})
+        for note in fig["layout"].get("annotations", []):
+            if note.get("xref", "x") != "x" or not str(note.get("text", "")).startswith("入选数"):
+                continue
+            assert isinstance(note["x"], int) and 0 <= note["x"] < len(years), note
+            checked += 1
+    assert checked >= 1  # the unpublished year's note was on the page
