@@ -8,7 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etl.present import fmt
-from etl.present.labels import SMALL_SAMPLE, SMALL_SAMPLE_NOTE
+from etl.present.labels import (
+    SCHEME_CHANGE_NOTE,
+    SCHEME_CHANGE_YEAR,
+    SMALL_SAMPLE,
+    SMALL_SAMPLE_NOTE,
+)
 
 
 def _more_or_less(diff: float, more: str = "增加", less: str = "减少") -> str:
@@ -42,6 +47,8 @@ def overview_summary(
             rate += "，与上年持平"
     parts.append(rate)
     text = "；".join(parts) + "。"
+    if before and year == SCHEME_CHANGE_YEAR:
+        text += f"（{SCHEME_CHANGE_NOTE}；与上年只比较总数与入选率。）"
     if top:
         text += f"申报最多的是{top[0]}（{top[1]:,} 个）。"
     return text

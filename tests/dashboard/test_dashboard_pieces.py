@@ -74,3 +74,13 @@ def test_exports_neutralise_formulas():
     text = export.to_csv(frame)
     assert text.startswith(b"\xef\xbb\xbf")
     assert "'=HYPERLINK" in text.decode("utf-8-sig")
+
+
+def test_the_summary_says_when_it_compares_across_the_change_of_scheme():
+    now = {"submissions": 278, "provinces": 29, "reached_final": 80, "selected": 40,
+           "selection_rate": 40 / 278}  # fmt: skip
+    before = {**now, "submissions": 449, "selection_rate": 40 / 449}
+    across = narrative.overview_summary(2024, now, before, ("广东", 21))
+    assert "较上年减少 171 个" in across and "2024年起改为四个类别" in across
+    within = narrative.overview_summary(2023, now, before, ("广东", 21))
+    assert "2024年起改为四个类别" not in within
