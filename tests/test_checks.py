@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -405,7 +404,7 @@ def test_old_mac_line_endings_are_read_as_lines_and_said() -> None:
 
 
 @pytest.mark.slow
-def test_a_very_large_file_is_checked_in_seconds(tmp_path: Path) -> None:
+def test_a_very_large_files_one_bad_row_is_found_at_its_excel_row(tmp_path: Path) -> None:
     """200,000 rows, one bad one at the very end: found at its Excel row."""
     n = 200_000
     ids = pl.int_range(1, n + 1, eager=True).cast(pl.String).str.zfill(6)
@@ -421,13 +420,10 @@ def test_a_very_large_file_is_checked_in_seconds(tmp_path: Path) -> None:
     )  # fmt: skip
     path = tmp_path / "submissions_big.csv"
     frame.write_csv(path)
-    started = time.perf_counter()
     run = check([path], tmp_path / "none.duckdb", progress=False)
-    seconds = time.perf_counter() - started
     (result,) = run.files
     assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (n, n - 1, 1)
     assert run.report.blocking().select("_row", "rule_id").rows() == [(n + 1, "domain.province")]
-    assert seconds < 30, f"check of {n:,} rows took {seconds:.1f} s"
 
 
 def test_a_rejected_file_leaves_the_warehouse_unchanged(tmp_path: Path) -> None:
