@@ -30,6 +30,16 @@ FILE_STATUS = {
 }
 SEVERITY = {"blocking": "隔离", "warning": "警告"}
 
+# Rows of a sheet that are not data (etl.reference.layout): skipped, listed as "第10行：合计行，已跳过".
+SKIPPED_ROWS = {
+    "blank": "空行",
+    "header": "重复的表头行",
+    "total": "合计行",
+    "signature": "签名或日期行",
+    "note": "说明行",
+    "heading": "分组标题行",
+}
+
 AUDIT_ACTIONS = {
     "sign_in": "登录",
     "sign_in_failed": "登录失败",

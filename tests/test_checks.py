@@ -81,6 +81,8 @@ EXPECTED = [
      "省级推荐“待定”不是有效选项，可填：是、否（也接受 Y/N、推荐/不推荐、√/×）"),
     ("rules_submissions.csv", 19, "schema.type", "material_chars",
      "材料字数“约四千”不是有效整数，可用格式：4500、4,500、4500字"),
+    ("rules_submissions.csv", None, "rule.totals", None,
+     "第20行合计行：项目数写为20，上方18个数据行的项目数为18，请核对"),
     ("rules_scores.csv", 5, "score.max", "innovation", "创新性“32”超出范围，评分标准为0–30分"),
     ("rules_scores.csv", 6, "score.total", "total_score", "总分“80”与各项得分加权之和83不一致"),
     ("rules_scores.csv", 7, "score.conflict", "expert_province",

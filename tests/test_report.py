@@ -38,7 +38,9 @@ def test_summary_counts_rows_and_lists_each_failing_rule_with_examples(checked) 
     lines = text.splitlines()
     assert lines[0] == (
         "数据质量检查：4 个文件（整表拒收 0 个），读入 56 行：可接收 29 行，隔离 27 行；另有 8 行带警告"
+        "；跳过非数据行 1 行"
     )
+    assert "  rules_submissions.csv 第20行：合计行，已跳过：合计 共20项" in lines
     deadline = lines.index(
         "  [隔离] rule.deadline 在当年申报截止日期当天或之前提交（申报表）：1 / 35（2.86%）"
     )
@@ -46,7 +48,7 @@ def test_summary_counts_rows_and_lists_each_failing_rule_with_examples(checked) 
         "      rules_submissions.csv 第12行：提交时间“2024-04-22 08:00:00”晚于2024年申报截止日期2024-04-21"
     )
     assert "      ……另有 1 条，见问题行文件" in lines  # flow.published_count: 4 issues, 3 shown
-    assert lines[-1] == "通过的规则：10 项（共 42 项规则×表类）"
+    assert lines[-1] == "通过的规则：10 项（共 43 项规则×表类）"
     first_warning = next(i for i, line in enumerate(lines) if line.startswith("  [警告]"))
     assert not any(line.startswith("  [隔离]") for line in lines[first_warning:])
 
@@ -82,7 +84,7 @@ def test_rejected_rows_keep_the_senders_cells_and_say_what_to_fix(tmp_path: Path
 def test_one_row_with_several_problems_is_one_row_to_fix(checked, tmp_path: Path) -> None:
     book = write_rejected_xlsx(tmp_path / "rules.xlsx", *checked)
     names = openpyxl.load_workbook(book).sheetnames
-    assert names == ["rules_submissions", "rules_scores", "rules_outcomes", "提醒"]
+    assert names == ["rules_submissions", "rules_scores", "rules_outcomes", "提醒", "跳过的行"]
     scores = {r[10]: r[11:] for r in _book_rows(book, "rules_scores")[1:]}
     assert sorted(scores) == [5, 6, 7, 8, 9, 10, 11, 12]
     assert scores[11][:2] == ("整行", "key.unique")  # a duplicate is about the row, not a cell

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
+import unicodedata
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
 
 from etl.reference.contract import SPECS, ExportSpec, header_index, header_key
-from etl.reference.text import INVISIBLE_PATTERN, SEPARATOR_PATTERN, unix_lines
+from etl.reference.layout import IGNORED_HEADERS, row_kind
+from etl.reference.text import INVISIBLE_PATTERN, SEPARATOR_PATTERN, unix_lines, visible
 
 ROW = "_row"  # the row number as Excel shows it (header row = its own number)
 HEADER_SEARCH_ROWS = 15  # title rows above the header that we tolerate
+SKIPPED_SCHEMA = {ROW: pl.Int64, "what": pl.String, "text": pl.String}
 
 
 class FileRejected(Exception):
@@ -40,6 +44,9 @@ class RawTable:
     sha256: str
     extra_columns: tuple[str, ...]  # headers we did not recognise (kept out, reported)
     notes: tuple[str, ...] = ()  # what reading did to the file as a whole, for the report
+    # Rows that are not data (totals, signatures, notes, blank lines…): SKIPPED_SCHEMA plus the
+    # cells of the recognised columns, so a totals row's figures can be checked.
+    skipped: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SKIPPED_SCHEMA))
 
 
 def file_hash(data: bytes) -> str:
@@ -206,29 +213,73 @@ def _table(
     chosen: dict[str, int] = {}
     extras = []
     for j, cell in enumerate(header_cells):
-        field = index.get(header_key(cell)) if cell else None
-        if field and field not in chosen:
-            chosen[field] = j
-        elif cell:
+        found = index.get(header_key(cell)) if cell else None
+        if found and found not in chosen:
+            chosen[found] = j
+        elif cell and header_key(cell) not in IGNORED_HEADERS:
             extras.append(str(cell))
     body = grid.slice(header_at + 1).with_row_index(ROW, offset=header_at + 2)
     columns = grid.columns
     frame = body.select(
         pl.col(ROW).cast(pl.Int64),
-        *[pl.col(columns[j]).alias(field) for field, j in chosen.items()],
+        *[pl.col(columns[j]).alias(name) for name, j in chosen.items()],
     )
-    frame = _drop_blank_rows(frame)
-    headers = {field: str(header_cells[j]) for field, j in chosen.items()}
-    return RawTable(path, spec, frame, headers, encoding, digest, tuple(extras))
+    kinds = _row_kinds(body, spec, chosen, header_cells)
+    skipped = frame.join(kinds, on=ROW, how="inner").select(*SKIPPED_SCHEMA, *frame.columns[1:])
+    frame = frame.join(kinds, on=ROW, how="anti", maintain_order="left")
+    headers = {name: str(header_cells[j]) for name, j in chosen.items()}
+    return RawTable(path, spec, frame, headers, encoding, digest, tuple(extras), skipped=skipped)
 
 
-def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    """Blank lines (all cells empty, spaces or invisible) are layout, not data: not rows read."""
-    cells = [c for c in frame.columns if c != ROW]
-    filled = pl.any_horizontal(
-        _visible(pl.col(c)).str.strip_chars().str.len_chars() > 0 for c in cells
+def _row_kinds(
+    body: pl.DataFrame, spec: ExportSpec, chosen: dict[str, int], header_cells: tuple
+) -> pl.DataFrame:
+    """(_row, what, text) of every body row that is not data: blank, a repeated header, or a
+    sparse row that reads as a total, signature, note or heading (etl.reference.layout).
+
+    Only rows that fill fewer than half the required columns, or repeat the header's first
+    cell, are looked at one by one: a million-row file has a handful of them.
+    """
+    columns = body.columns
+    required = [columns[j + 1] for f, j in chosen.items() if spec.column(f).required]
+    filled = pl.sum_horizontal(
+        (_visible(pl.col(c)).str.strip_chars().str.len_chars() > 0).fill_null(False)
+        for c in required
     )
-    return frame.filter(filled.fill_null(False))
+    first_field, first_at = min(chosen.items(), key=lambda item: item[1])
+    repeats = _visible(pl.col(columns[first_at + 1])).str.strip_chars() == _plain(
+        header_cells[first_at]
+    )
+    candidates = body.filter((filled * 2 < len(required)) | repeats.fill_null(False))
+    header = [_plain(c) for c in header_cells]
+    kinds, in_footer = [], False
+    for row in candidates.iter_rows():
+        cells = [_plain(c) for c in row[1:]]
+        what = _kind(cells, header, required, columns, in_footer)
+        in_footer = in_footer or what in ("signature", "note")
+        if what:
+            kinds.append((row[0], what, " ".join(c for c in cells if c)))
+    return pl.DataFrame(kinds, schema=SKIPPED_SCHEMA, orient="row")
+
+
+def _kind(
+    cells: list[str], header: list[str], required: list[str], columns, in_footer
+) -> str | None:
+    """What one candidate row is (see _row_kinds); None when it is data."""
+    numbering = [header_key(h) in IGNORED_HEADERS for h in header]
+    kept = [c for c, n in zip(cells, numbering, strict=True) if c and not (n and c.isdigit())]
+    if not kept:
+        return "blank"
+    if sum(c == h for c, h in zip(cells, header, strict=True) if h) * 2 > len(kept):
+        return "header"
+    at = {name: k for k, name in enumerate(columns[1:])}
+    sparse = sum(bool(cells[at[c]]) for c in required) * 2 < len(required)
+    first = re.sub(r"\s+", "", unicodedata.normalize("NFKC", next(c for c in cells if c)))
+    return row_kind(first, sparse, in_footer)
+
+
+def _plain(cell: object) -> str:
+    return visible(str(cell)).strip() if cell is not None else ""
 
 
 def _visible(cell: pl.Expr) -> pl.Expr:

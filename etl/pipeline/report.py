@@ -17,7 +17,7 @@ import polars as pl
 import xlsxwriter
 
 from etl.config import DOCS_DIR
-from etl.glossary import KINDS, SEVERITY
+from etl.glossary import KINDS, SEVERITY, SKIPPED_ROWS
 from etl.pipeline.checks import CheckReport
 from etl.pipeline.checks.common import headers_of
 from etl.pipeline.normalise import Normalised
@@ -25,8 +25,9 @@ from etl.pipeline.read import ROW
 from etl.pipeline.run import RunSummary
 
 EXAMPLES_PER_RULE = 3
+SKIPPED_SHOWN = 20
 FIX_COLUMNS = ("行号", "问题列", "规则", "原因")
-NOTES_SHEET, REJECTED_SHEET = "提醒", "整表拒收"
+NOTES_SHEET, REJECTED_SHEET, SKIPPED_SHEET = "提醒", "整表拒收", "跳过的行"
 
 
 # ---------------------------------------------------------------- what was checked
@@ -59,6 +60,7 @@ def summary_text(run: RunSummary | CheckReport, tables: list[Normalised] | None 
     lines = [_headline(checked)]
     lines += [f"  整表拒收 {name}：{message}" for name, message in checked.rejected]
     lines += [f"  提示 {t.raw.path.name}：{note}" for t in checked.tables for note in t.raw.notes]
+    lines += _skipped_lines(checked)
     results = checked.report.results
     kind_order = pl.col("kind").replace_strict(list(KINDS), range(len(KINDS)))
     failing = results.filter(pl.col("failed") > 0).sort(
@@ -86,10 +88,35 @@ def _headline(checked: _Checked) -> str:
     flagged = issues.filter(pl.col("severity") == "warning", pl.col(ROW).is_not_null())
     flagged = flagged.select("file_id", ROW).unique().join(held, on=["file_id", ROW], how="anti")
     files = len(checked.tables) + len(checked.rejected)
+    skipped = sum(t.raw.skipped.height for t in checked.tables)
     return (
         f"数据质量检查：{files} 个文件（整表拒收 {len(checked.rejected)} 个），读入 {read:,} 行："
         f"可接收 {read - held.height:,} 行，隔离 {held.height:,} 行；另有 {flagged.height:,} 行带警告"
+        + (f"；跳过非数据行 {skipped:,} 行" if skipped else "")
     )
+
+
+def skipped_rows(tables: list[Normalised]) -> list[tuple[str, int, str, str]]:
+    """(file, Excel row, "第10行：合计行，已跳过", the row's text) for every row not taken as data."""
+    return [
+        (t.raw.path.name, r[ROW], f"第{r[ROW]}行：{SKIPPED_ROWS[r['what']]}，已跳过", r["text"])
+        for t in tables
+        for r in t.raw.skipped.iter_rows(named=True)
+    ]
+
+
+def _skipped_lines(checked: _Checked) -> list[str]:
+    found = skipped_rows(checked.tables)
+    if not found:
+        return []
+    lines = ["\n跳过的非数据行（未导入，也未隔离）："]
+    lines += [
+        f"  {name} {said}" + (f"：{text}" if text else "")
+        for name, _, said, text in found[:SKIPPED_SHOWN]
+    ]
+    if len(found) > SKIPPED_SHOWN:
+        lines.append(f"  ……另有 {len(found) - SKIPPED_SHOWN:,} 行，见问题行文件")
+    return lines
 
 
 def _examples(checked: _Checked, rule_id: str, kind: str) -> list[str]:
@@ -129,6 +156,7 @@ def write_rejected_xlsx(
         if mine.height:
             _rejected_sheet(book, _sheet_name(table.raw.path.stem, names), table, mine, styles)
     _notes_sheet(book, checked, styles)
+    _skipped_sheet(book, checked, styles)
     if checked.rejected:
         _rejected_files_sheet(book, checked.rejected, styles)
     if not book.worksheets():
@@ -211,6 +239,23 @@ def _notes_sheet(book, checked: _Checked, styles) -> None:
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 4, 14)
     sheet.set_column(5, 5, 70)
+
+
+def _skipped_sheet(book, checked: _Checked, styles) -> None:
+    found = skipped_rows(checked.tables)
+    if not found:
+        return
+    sheet = book.add_worksheet(SKIPPED_SHEET)
+    for k, title in enumerate(("文件", "行号", "说明", "该行内容")):
+        sheet.write_string(0, k, title, styles["head"])
+    for i, (name, row, said, text) in enumerate(found, start=1):
+        sheet.write_string(i, 0, name)
+        sheet.write_number(i, 1, row)
+        sheet.write_string(i, 2, said)
+        sheet.write_string(i, 3, text)
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(2, 2, 28)
+    sheet.set_column(3, 3, 70)
 
 
 def _rejected_files_sheet(book, rejected: list[tuple[str, str]], styles) -> None:

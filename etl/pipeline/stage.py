@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from etl.glossary import SKIPPED_ROWS
 from etl.pipeline.checks import CheckReport
 from etl.pipeline.read import ROW
 from etl.pipeline.run import FileResult
@@ -87,7 +88,19 @@ def stage_file(result: FileResult, report: CheckReport, provinces: pl.DataFrame)
         accepted=_raw_shape(accepted, table.spec.kind),
         quarantine=_with_original(blocking, result).join(located, on=ROW, how="left"),
         flags=flags.join(located, on=ROW, how="left"),
-        corrections=table.fixes.join(located, on=ROW, how="left"),
+        corrections=pl.concat([table.fixes, _skipped(table)]).join(located, on=ROW, how="left"),
+    )
+
+
+def _skipped(table) -> pl.DataFrame:
+    """Rows that are not data, as corrections: what they were taken for, and their text."""
+    skipped = table.raw.skipped
+    return skipped.select(
+        pl.col(ROW),
+        pl.lit(None, pl.String).alias("field"),
+        pl.col("text").alias("before"),
+        pl.format("已跳过（{}）", pl.col("what").replace_strict(SKIPPED_ROWS)).alias("after"),
+        pl.format("skip.{}", pl.col("what")).alias("rule_id"),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from etl.pipeline.checks import CheckReport, Known, outcomes, scores, submissions
+from etl.pipeline.checks import CheckReport, Known, outcomes, scores, submissions, totals
 from etl.pipeline.checks.common import FILE, Run, headers_of, issues
 from etl.pipeline.checks.gx import SuiteSpec, Validation, validate
 from etl.pipeline.checks.rules import rules
@@ -33,6 +33,8 @@ def run_gate(tables: list[Normalised], known: Known | None = None) -> CheckRepor
         frame = outcomes.derive(by_kind["outcomes"], run)
         gate.rows(outcomes.suite(), frame, by_kind["outcomes"])
         gate.groups(outcomes.groups(gate.surviving(frame)))
+    for kind, tables_of_kind in by_kind.items():
+        gate.direct(totals.RULE, kind, *totals.check(tables_of_kind))
     return gate.report()
 
 
@@ -80,6 +82,15 @@ class _Collector:
     def groups(self, suites: list[tuple[SuiteSpec, pl.DataFrame]]) -> None:
         for spec, frame in suites:
             self._run(spec, frame, "本次导入合计", {})
+
+    def direct(self, rule_id: str, kind: str, found: pl.DataFrame, checked: int) -> None:
+        """Issues of a rule checked without GX (a few rows, not a column of a frame)."""
+        if checked:
+            counts = self.tally.setdefault((rule_id, kind), [0, 0])
+            counts[0] += checked
+            counts[1] += found.height
+        if found.height:
+            self.issues.append(found)
 
     def _run(self, spec: SuiteSpec, frame: pl.DataFrame, batch: str, headers: dict) -> None:
         failures, validation = validate(spec, frame, batch)

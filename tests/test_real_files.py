@@ -1,0 +1,116 @@
+"""Real files land whole (issue 12): bureau workbooks as clerks make them, published lists as
+NRTA and news reports print them. Each asserts rows accepted / skipped / quarantined and what
+the report says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from etl.pipeline.load import check, load
+from etl.pipeline.read import read_export
+from etl.pipeline.report import summary_text, write_rejected_xlsx
+from etl.reference.layout import row_kind
+from tests.cli_runner import run_etl
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+
+FOOTER_SKIPPED = [
+    (9, "第9行：合计行，已跳过"),
+    (10, "第10行：空行，已跳过"),
+    (11, "第11行：签名或日期行，已跳过"),
+    (12, "第12行：签名或日期行，已跳过"),
+    (13, "第13行：空行，已跳过"),
+    (14, "第14行：说明行，已跳过"),
+    (15, "第15行：说明行，已跳过"),
+]
+
+
+def test_a_bureau_workbook_with_title_totals_and_signatures_is_read_whole(tmp_path: Path) -> None:
+    run = check([REAL / "bureau_footer.xlsx"], tmp_path / "none.duckdb", progress=False)
+    (result,) = run.files
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (5, 5, 0)
+    assert run.report.issues.height == 0
+    text = summary_text(run)
+    for _, said in FOOTER_SKIPPED:
+        assert f"bureau_footer.xlsx {said}" in text
+    assert "跳过非数据行 7 行" in text
+
+
+def test_its_alt_enter_headers_and_row_numbers_are_understood() -> None:
+    raw = read_export(REAL / "bureau_footer.xlsx")
+    assert raw.headers["unit_name"] == "*申报单位"
+    assert raw.headers["material_chars"] == "材料字数\n（字）"
+    assert raw.extra_columns == ()  # 序号 is layout, not an unknown column
+    assert raw.frame.get_column("_row").to_list() == [4, 5, 6, 7, 8]
+    assert raw.skipped.select("_row", "what").rows() == [
+        (9, "total"), (10, "blank"), (11, "signature"), (12, "signature"), (13, "blank"),
+        (14, "note"), (15, "note"),
+    ]  # fmt: skip
+
+
+def test_a_title_containing_a_footer_word_is_still_a_case(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    load([REAL / "bureau_footer.xlsx"], db, progress=False)
+    with duckdb.connect(str(db), read_only=True) as con:
+        titles = con.execute("select title from core.submissions order by submission_id").fetchall()
+        skipped = con.execute(
+            "select excel_row, after from meta.corrections where rule_id like 'skip.%' "
+            "order by excel_row"
+        ).fetchall()
+    assert len(titles) == 5 and ("“备注”栏里的民生:县域融媒服务台账",) in titles
+    assert skipped[0] == (9, "已跳过（合计行）") and len(skipped) == 7
+
+
+def test_check_exits_0_and_lists_the_skipped_lines() -> None:
+    ran = run_etl("--db", "/nonexistent/none.duckdb", "check", str(REAL / "bureau_footer.xlsx"))
+    assert ran.returncode == 0
+    assert "可接收 5 行，隔离 0 行" in ran.stdout
+    assert "第9行：合计行，已跳过" in ran.stdout
+
+
+def test_a_totals_row_that_disagrees_is_a_warning_by_row(tmp_path: Path) -> None:
+    run = check([REAL / "bureau_wrong_total.xlsx"], tmp_path / "none.duckdb", progress=False)
+    (result,) = run.files
+    assert (result.rows_accepted, result.rows_quarantined) == (5, 0)
+    messages = run.report.issues.get_column("message").to_list()
+    assert messages == [
+        "第9行合计行：项目数写为4，上方5个数据行的项目数为5，请核对",
+        "第9行合计行：材料字数写为18000，上方5个数据行的材料字数为22850，请核对",
+    ]
+    assert set(run.report.issues.get_column("severity")) == {"warning"}
+
+
+def test_the_fix_workbook_lists_the_skipped_rows(tmp_path: Path) -> None:
+    run = check([REAL / "bureau_wrong_total.xlsx"], tmp_path / "none.duckdb", progress=False)
+    book = openpyxl.load_workbook(write_rejected_xlsx(tmp_path / "fix.xlsx", run))
+    rows = list(book["跳过的行"].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[2]) for r in rows] == FOOTER_SKIPPED
+
+
+ROW_KINDS = [
+    ("合计", True, False, "total"),
+    ("总计:12项", True, False, "total"),
+    ("小计(新媒体平台建设)", True, False, "total"),
+    ("填表人:张敏", True, False, "signature"),
+    ("(盖章)", True, False, "signature"),
+    ("联系电话:0571-87654321", True, False, "signature"),
+    ("注:1.材料字数不超过5000字;", True, False, "note"),
+    ("说明:", True, False, "note"),
+    ("备注:", True, False, "note"),
+    ("2.每个类别推荐不超过4个。", True, True, "note"),  # a note's next line
+    ("一、先导单位", True, False, "heading"),
+    # A row that fills its required columns is data, whatever its first cell says.
+    ("备注:老区新声融媒行动", False, False, None),
+    ("合计划算融媒体中心", False, False, None),
+    ("2024-330001", True, False, None),  # a sparse data row: quarantined, not skipped
+    ("备注栏里的民生", True, False, None),  # no colon: a word, not a note
+]
+
+
+@pytest.mark.parametrize(("first", "sparse", "in_footer", "kind"), ROW_KINDS)
+def test_row_kind_reads_the_first_cell(first, sparse, in_footer, kind) -> None:
+    assert row_kind(first, sparse, in_footer) == kind
