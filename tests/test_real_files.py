@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from etl.pipeline.load import check, load
-from etl.pipeline.read import read_export
+from etl.pipeline.read import FileRejected, read_export, read_tables
 from etl.pipeline.report import summary_text, write_rejected_xlsx
 from etl.reference.layout import row_kind
 from tests.cli_runner import run_etl
@@ -114,3 +114,51 @@ ROW_KINDS = [
 @pytest.mark.parametrize(("first", "sparse", "in_footer", "kind"), ROW_KINDS)
 def test_row_kind_reads_the_first_cell(first, sparse, in_footer, kind) -> None:
     assert row_kind(first, sparse, in_footer) == kind
+
+
+# ---------------------------------------------------------------- the data sheet of a workbook
+
+
+def test_the_done_when_workbook_instructions_first_is_read_whole(tmp_path: Path) -> None:
+    """填报说明 first, an empty Sheet3 last; the data sheet between with title, 序号, Alt+Enter
+    headers, 合计 and a signature footer: `etl check` exits 0, accepted = the 5 data rows."""
+    ran = run_etl(
+        "--db", str(tmp_path / "none.duckdb"), "check", str(REAL / "bureau_workbook.xlsx"),
+        "--report", str(tmp_path / "fix.xlsx"),
+    )  # fmt: skip
+    assert ran.returncode == 0
+    assert "读入 5 行：可接收 5 行，隔离 0 行" in ran.stdout
+    assert "工作表“填报说明”没有可识别的表头（如填报说明页），已跳过" in ran.stdout
+    assert "工作表“Sheet3”是空的，已跳过" in ran.stdout
+    for _, said in FOOTER_SKIPPED:
+        assert f"bureau_workbook.xlsx {said}" in ran.stdout
+
+
+def test_two_sheets_of_cases_are_both_loaded(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    run = load([REAL / "bureau_by_category.xlsx"], db, progress=False)
+    assert [(f.name, f.rows_accepted) for f in run.files] == [
+        ("bureau_by_category.xlsx（工作表“第一批”）", 3),
+        ("bureau_by_category.xlsx（工作表“第二批”）", 2),
+    ]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from core.submissions").fetchone() == (5,)
+        names = con.execute("select distinct file_name from meta.load_files order by 1").fetchall()
+    assert names == [("bureau_by_category.xlsx（工作表“第一批”）",),
+                     ("bureau_by_category.xlsx（工作表“第二批”）",)]  # fmt: skip
+
+
+def test_a_case_on_two_sheets_is_a_collision_named_by_sheet(tmp_path: Path) -> None:
+    run = check([REAL / "bureau_collision.xlsx"], tmp_path / "none.duckdb", progress=False)
+    assert [(f.rows_accepted, f.rows_quarantined) for f in run.files] == [(3, 0), (2, 1)]
+    (issue,) = run.report.blocking().iter_rows(named=True)
+    assert (issue["_row"], issue["rule_id"]) == (6, "key.sheets")
+    assert issue["message"] == (
+        "申报编号“2024-330001”在工作表“第一批”第4行已有，与本行重复，请删除重复行或更正编号"
+    )
+
+
+def test_a_workbook_without_a_data_sheet_names_the_sheets_looked_at() -> None:
+    with pytest.raises(FileRejected) as caught:
+        read_tables(REAL / "no_data_sheet.xlsx")
+    assert caught.value.message.startswith("查看了工作表“填报说明”、“Sheet2”，都不是可识别的导出表")

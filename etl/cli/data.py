@@ -138,7 +138,7 @@ def _print_files(run: RunSummary) -> None:
         ("文件", "类型", "状态", "读入", "接收", "隔离", "警告"),
         (
             (
-                f.path.name,
+                f.name,
                 KINDS.get(f.kind, "—"),
                 FILE_STATUS.get(f.status, f.status),
                 *map(count, (f.rows_read, f.rows_accepted, f.rows_quarantined, f.rows_warned)),
@@ -149,7 +149,7 @@ def _print_files(run: RunSummary) -> None:
     )
     for f in run.files:
         if f.message:
-            say(f"  {f.path.name}：{f.message}")
+            say(f"  {f.name}：{f.message}")
 
 
 def _print_rules(run: RunSummary) -> None:

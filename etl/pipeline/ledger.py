@@ -59,7 +59,7 @@ def _files_frame(run: RunSummary) -> pl.DataFrame:
             {
                 "run_id": run.run_id,
                 "file_id": f.file_id,
-                "file_name": f.path.name,
+                "file_name": f.name,
                 "file_path": str(f.path.resolve()),
                 "kind": f.kind,
                 "encoding": f.encoding,

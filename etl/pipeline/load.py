@@ -24,7 +24,7 @@ from etl.pipeline.build import build
 from etl.pipeline.checks import Known, run_checks
 from etl.pipeline.ledger import write_ledger
 from etl.pipeline.normalise import Normalised, normalise
-from etl.pipeline.read import FileRejected, read_export
+from etl.pipeline.read import FileRejected, RawTable, read_tables
 from etl.pipeline.run import FileResult, RunSummary
 from etl.pipeline.stage import StagedFile, stage_file, write_staged
 from etl.progress import steps
@@ -85,34 +85,40 @@ def _read_all(
     seen = set(loaded_ids)
     files = []
     for path in steps(paths, "读取文件", progress):
-        files.append(_read_one(Path(path), seen, simulated))
+        files.extend(_read_one(Path(path), seen, simulated))
     return files
 
 
-def _read_one(path: Path, seen: set[str], simulated: bool) -> FileResult:
-    """One file read and normalised, or rejected whole, or skipped as already loaded."""
+def _read_one(path: Path, seen: set[str], simulated: bool) -> list[FileResult]:
+    """One file's tables (one per data sheet) read and normalised, or the file rejected whole;
+    a table already loaded (same content) is skipped."""
     started = time.perf_counter()
     try:
-        raw = read_export(path)
+        tables = read_tables(path)
     except FileRejected as exc:
         size = path.stat().st_size if path.exists() else 0
-        return FileResult(path, bytes=size, status="rejected", message=exc.message)
+        return [FileResult(path, bytes=size, status="rejected", message=exc.message)]
+    results = [_result(path, raw, seen, simulated) for raw in tables]
+    results[0].bytes = path.stat().st_size  # the file's size, counted once
+    results[0].read_seconds = time.perf_counter() - started
+    return results
+
+
+def _result(path: Path, raw: RawTable, seen: set[str], simulated: bool) -> FileResult:
     result = FileResult(
         path,
         file_id=raw.sha256,
         kind=raw.spec.kind,
         encoding=raw.encoding,
-        bytes=path.stat().st_size,
         rows_read=raw.frame.height,
         is_simulated=simulated,
-        message="；".join(raw.notes),
+        sheet=raw.sheet,
     )
     if raw.sha256 in seen:
         result.status, result.message = "skipped", "内容相同的文件已导入过，本次跳过"
         return result
     seen.add(raw.sha256)
     result.table = _with_places(normalise(raw))
-    result.read_seconds = time.perf_counter() - started
     return result
 
 

@@ -2,7 +2,9 @@
 
 Nothing is typed here: every cell stays the text the bureau typed, so a row that fails a
 rule later can be shown back exactly as it was. A file we cannot read at all is rejected
-whole with a FileRejected that says why in Chinese.
+whole with a FileRejected that says why in Chinese. Every sheet of a workbook is looked at:
+each sheet whose header matches an export is a table (a bureau often puts 填报说明 first, or
+splits its cases by category over several sheets); the others are passed over with a note.
 """
 
 from __future__ import annotations
@@ -47,6 +49,16 @@ class RawTable:
     # Rows that are not data (totals, signatures, notes, blank lines…): SKIPPED_SCHEMA plus the
     # cells of the recognised columns, so a totals row's figures can be checked.
     skipped: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SKIPPED_SCHEMA))
+    sheet: str | None = None  # the worksheet, when the workbook has several data sheets
+
+    @property
+    def name(self) -> str:
+        """How reports name this table: the file, and its sheet when there are several."""
+        return sheet_label(self.path, self.sheet)
+
+
+def sheet_label(path: Path, sheet: str | None) -> str:
+    return f"{path.name}（工作表“{sheet}”）" if sheet else path.name
 
 
 def file_hash(data: bytes) -> str:
@@ -54,13 +66,59 @@ def file_hash(data: bytes) -> str:
 
 
 def read_export(path: Path) -> RawTable:
-    """Read one export file of any accepted format; raise FileRejected if it cannot be."""
+    """The first data table of one export file (read_tables for every data sheet)."""
+    return read_tables(path)[0]
+
+
+def read_tables(path: Path) -> list[RawTable]:
+    """Every data table of one export file of any accepted format; FileRejected if none."""
     path = Path(path)
     data = _read_bytes(path)
-    grid, encoding, notes = _grid(path, data)
-    header_at, header_cells, spec = _find_header(path, grid)
-    table = _table(path, grid, header_at, header_cells, spec, encoding, file_hash(data))
-    return replace(table, notes=notes)
+    digest = file_hash(data)
+    sheets, encoding, notes = _grids(path, data)
+    found, passed = [], []
+    for sheet, grid in sheets:
+        try:
+            header_at, header_cells, spec = _find_header(path, grid)
+        except FileRejected as exc:
+            passed.append((sheet, grid, exc))
+            continue
+        found.append((sheet, _table(path, grid, header_at, header_cells, spec, encoding, digest)))
+    if not found:
+        raise _no_data_sheet(path, passed)
+    notes += tuple(_passed_note(sheet, grid) for sheet, grid, _ in passed)
+    if len(found) == 1:
+        return [replace(found[0][1], notes=notes)]
+    return [
+        replace(
+            t,
+            notes=notes if i == 0 else (),
+            sheet=sheet,
+            sha256=file_hash(f"{digest}|{sheet}".encode()),
+        )
+        for i, (sheet, t) in enumerate(found)
+    ]
+
+
+def _passed_note(sheet: str, grid: pl.DataFrame) -> str:
+    empty = grid.is_empty() or all(
+        _plain(c) == "" for row in grid.head(50).iter_rows() for c in row
+    )
+    why = "是空的" if empty else "没有可识别的表头（如填报说明页）"
+    return f"工作表“{sheet}”{why}，已跳过"
+
+
+def _no_data_sheet(path: Path, passed: list) -> FileRejected:
+    """No sheet is an export: name the sheets looked at, and what the closest one lacks."""
+    if len(passed) == 1:
+        return passed[0][2]
+    looked = "、".join(f"“{sheet}”" for sheet, _, _ in passed)
+    closest = max(passed, key=lambda p: _header_hits(p[1]))
+    return FileRejected(
+        path,
+        f"查看了工作表{looked}，都不是可识别的导出表；工作表“{closest[0]}”：{closest[2].message}",
+        "file.missing_column",
+    )
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -73,25 +131,29 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _grid(path: Path, data: bytes) -> tuple[pl.DataFrame, str, tuple[str, ...]]:
+def _grids(path: Path, data: bytes) -> tuple[list[tuple[str, pl.DataFrame]], str, tuple[str, ...]]:
+    """(sheet name, grid) of every sheet (a CSV is one sheet), the encoding, notes on the file."""
     if data[:4] == b"PK\x03\x04":
-        return _excel_grid(path, data), "xlsx", ()
+        return _excel_grids(path, data), "xlsx", ()
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return _excel_grid(path, data), "xls", ()
+        return _excel_grids(path, data), "xls", ()
     if data[:5] == b"%PDF-":
         raise FileRejected(path, "这是PDF文件，不是导出表；请上传 .xlsx 或 .csv", "file.kind")
-    return _csv_grid(path, data)
+    grid, encoding, notes = _csv_grid(path, data)
+    return [(path.stem, grid)], encoding, notes
 
 
-def _excel_grid(path: Path, data: bytes) -> pl.DataFrame:
+def _excel_grids(path: Path, data: bytes) -> list[tuple[str, pl.DataFrame]]:
     if data[:4] == b"PK\x03\x04":
         _refuse_non_workbook_zip(path, data)
     try:
         # Keep empty rows and the rows above the sheet's first used cell: grid row i must be
         # Excel row i + 1, or every row number we report is off.
-        return pl.read_excel(
+        sheets = pl.read_excel(
             io.BytesIO(data),
+            sheet_id=0,
             engine="calamine",
+            raise_if_empty=False,
             has_header=False,
             infer_schema_length=0,
             drop_empty_rows=False,
@@ -99,6 +161,7 @@ def _excel_grid(path: Path, data: bytes) -> pl.DataFrame:
         )
     except Exception as exc:  # calamine raises several types for broken workbooks
         raise FileRejected(path, f"Excel 文件已损坏或不完整，无法读取（{exc}）") from exc
+    return list(sheets.items())
 
 
 def _refuse_non_workbook_zip(path: Path, data: bytes) -> None:
@@ -184,6 +247,16 @@ def _header_candidates(grid: pl.DataFrame):
             yield i + 1, tuple(low or up for up, low in zip(row, rows[i + 1], strict=True))
 
 
+def _header_hits(grid: pl.DataFrame) -> int:
+    """How many columns of the best-matching export the sheet's top rows name."""
+    rows = list(grid.head(HEADER_SEARCH_ROWS).iter_rows())
+    return max(
+        (len({header_index(s).get(header_key(c)) for c in row if c} - {None})
+         for s in SPECS for row in rows),
+        default=0,
+    )  # fmt: skip
+
+
 def _missing_columns_message(grid: pl.DataFrame) -> str:
     """Name the closest spec and the required headers it lacks, so the sender can fix it."""
     rows = list(grid.head(HEADER_SEARCH_ROWS).iter_rows())
@@ -194,7 +267,7 @@ def _missing_columns_message(grid: pl.DataFrame) -> str:
             fields = {index.get(header_key(c)) for c in row if c} - {None}
             missing = [c.header for c in spec.required if c.field not in fields]
             scored.append((len(fields), spec, missing))
-    hits, spec, missing = max(scored, key=lambda s: s[0])
+    hits, spec, missing = max(scored, key=lambda s: s[0], default=(0, None, []))
     if hits == 0:
         return "找不到可识别的表头（前15行中没有“申报编号”“年度”“申报单位”等列名），请确认这是申报表、评分表或结果表"
     return f"看起来是{spec.label}，但缺少必需的列：{'、'.join(missing)}"

@@ -40,7 +40,7 @@ class _Checked:
     rejected: list[tuple[str, str]]  # (file name, message) of files rejected whole
 
     def name(self, file_id: str | None) -> str:
-        return next((t.raw.path.name for t in self.tables if t.raw.sha256 == file_id), "—")
+        return next((t.raw.name for t in self.tables if t.raw.sha256 == file_id), "—")
 
 
 def _checked(run: RunSummary | CheckReport, tables: list[Normalised] | None) -> _Checked:
@@ -59,7 +59,7 @@ def summary_text(run: RunSummary | CheckReport, tables: list[Normalised] | None 
     checked = _checked(run, tables)
     lines = [_headline(checked)]
     lines += [f"  整表拒收 {name}：{message}" for name, message in checked.rejected]
-    lines += [f"  提示 {t.raw.path.name}：{note}" for t in checked.tables for note in t.raw.notes]
+    lines += [f"  提示 {t.raw.name}：{note}" for t in checked.tables for note in t.raw.notes]
     lines += _skipped_lines(checked)
     results = checked.report.results
     kind_order = pl.col("kind").replace_strict(list(KINDS), range(len(KINDS)))
@@ -99,7 +99,7 @@ def _headline(checked: _Checked) -> str:
 def skipped_rows(tables: list[Normalised]) -> list[tuple[str, int, str, str]]:
     """(file, Excel row, "第10行：合计行，已跳过", the row's text) for every row not taken as data."""
     return [
-        (t.raw.path.name, r[ROW], f"第{r[ROW]}行：{SKIPPED_ROWS[r['what']]}，已跳过", r["text"])
+        (t.raw.name, r[ROW], f"第{r[ROW]}行：{SKIPPED_ROWS[r['what']]}，已跳过", r["text"])
         for t in tables
         for r in t.raw.skipped.iter_rows(named=True)
     ]
@@ -154,7 +154,13 @@ def write_rejected_xlsx(
     for table in checked.tables:
         mine = blocking.filter(pl.col("file_id") == table.raw.sha256)
         if mine.height:
-            _rejected_sheet(book, _sheet_name(table.raw.path.stem, names), table, mine, styles)
+            _rejected_sheet(
+                book,
+                _sheet_name(table.raw.sheet or table.raw.path.stem, names),
+                table,
+                mine,
+                styles,
+            )
     _notes_sheet(book, checked, styles)
     _skipped_sheet(book, checked, styles)
     if checked.rejected:

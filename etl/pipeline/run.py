@@ -18,7 +18,7 @@ import polars as pl
 from etl.glossary import RUN_STATUS
 from etl.pipeline.checks import ISSUE_SCHEMA, RESULT_SCHEMA, CheckReport
 from etl.pipeline.normalise import Normalised
-from etl.pipeline.read import ROW
+from etl.pipeline.read import ROW, sheet_label
 
 
 @dataclass
@@ -41,7 +41,13 @@ class FileResult:
     stage_seconds: float = 0.0
     load_seq: int | None = None
     is_simulated: bool = False
+    sheet: str | None = None  # the worksheet, when the workbook has several data sheets
     table: Normalised | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        """The file, and its sheet when the workbook has several (as reports name it)."""
+        return sheet_label(self.path, self.sheet)
 
     def tally(self, report: CheckReport) -> None:
         """Rows quarantined (any blocking issue), accepted (the rest) and warned, from the report."""

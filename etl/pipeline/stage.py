@@ -142,7 +142,7 @@ def write_staged(
 ) -> None:
     """Insert one file's accepted rows, quarantine, flags and corrections."""
     r = staged.result
-    ident = {"run_id": run_id, "file_id": r.file_id, "file_name": r.path.name}
+    ident = {"run_id": run_id, "file_id": r.file_id, "file_name": r.name}
     accepted = staged.accepted.with_columns(
         pl.lit(r.file_id).alias("file_id"), pl.lit(load_seq, pl.Int64).alias("load_seq")
     )

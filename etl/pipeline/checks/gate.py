@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from etl.pipeline.checks import CheckReport, Known, outcomes, scores, submissions, totals
+from etl.pipeline.checks import (
+    CheckReport,
+    Known,
+    outcomes,
+    scores,
+    sheets,
+    submissions,
+    totals,
+)
 from etl.pipeline.checks.common import FILE, Run, headers_of, issues
 from etl.pipeline.checks.gx import SuiteSpec, Validation, validate
 from etl.pipeline.checks.rules import rules
@@ -21,6 +29,8 @@ def run_gate(tables: list[Normalised], known: Known | None = None) -> CheckRepor
     by_kind = {k: [t for t in tables if t.spec.kind == k] for k in KINDS}
     run = _run(by_kind, known)
     gate = _Collector()
+    for kind, tables_of_kind in by_kind.items():
+        gate.direct(sheets.RULE, kind, *sheets.check(tables_of_kind))
     if by_kind["submissions"]:
         frame = submissions.derive(by_kind["submissions"])
         gate.rows(submissions.suite(), frame, by_kind["submissions"])
@@ -121,5 +131,5 @@ class _Collector:
 
 def _batch(tables: list[Normalised]) -> str:
     """How Data Docs names a batch: the file, or the first file and how many there were."""
-    first = tables[0].raw.path.name
+    first = tables[0].raw.name
     return first if len(tables) == 1 else f"{first} 等{len(tables)}个文件"
