@@ -113,7 +113,9 @@ EXPECTED = [
     ("rules_outcomes.csv", 7, "flow.selected_final", "submission_id",
      "入选项目（申报编号“2024-000102”）在评分表中没有终评记录"),
     ("rules_outcomes.csv", None, "flow.published_count", None,
-     "2024年“新媒体平台建设”结果表中入选0个，公布数为10个"),
+     "2024年“新媒体平台建设”结果表中入选1个，公布数为10个"),
+    ("rules_outcomes.csv", 8, "rule.title_missing", "title",
+     "典型案例“安吉县融媒体中心”未填写案例名称：按年度、申报类型和申报单位与申报表对应，案例名称留空"),
     ("rules_outcomes.csv", None, "flow.published_count", None,
      "2024年“融合生产传播”结果表中入选1个，公布数为10个"),
     ("rules_outcomes.csv", None, "flow.published_count", None,
@@ -163,7 +165,8 @@ def test_tallies_count_rows_the_rule_applies_to() -> None:
     report, _ = _report([BAD / "rules_submissions.csv"])
     tally = {r[0]: r[1:] for r in report.results.select("rule_id", "checked", "failed").rows()}
     assert tally["rule.deadline"] == (16, 1)  # not the unreadable date, not the year 2018
-    assert tally["schema.required"] == (18 * 12 - 18, 1)  # 申报类别 is optional
+    # 申报类别 is optional; 案例名称 is not asked of a 先导单位 (row 16) or an unreadable track (row 7)
+    assert tally["schema.required"] == (18 * 12 - 18 - 2, 1)
     assert tally["key.unique"] == (18, 1)
     assert tally["rule.quota_province"] == (2, 0)  # the two clean recommended rows
 

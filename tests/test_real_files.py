@@ -162,3 +162,62 @@ def test_a_workbook_without_a_data_sheet_names_the_sheets_looked_at() -> None:
     with pytest.raises(FileRejected) as caught:
         read_tables(REAL / "no_data_sheet.xlsx")
     assert caught.value.message.startswith("查看了工作表“填报说明”、“Sheet2”，都不是可识别的导出表")
+
+
+# ---------------------------------------------------------------- items without a title
+
+
+def test_the_public_rows_as_nrta_prints_them_load_with_none_quarantined(tmp_path: Path) -> None:
+    """published_facts.csv's 23 rows typed in as a list: 先导单位 and 2019's 典型案例 by unit
+    only, no 结果 column, a heading per year. Every unit is placed or flagged for a person."""
+    db = tmp_path / "w.duckdb"
+    run = load([REAL / "published_list.xlsx"], db, progress=False)
+    (result,) = run.files
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (23, 23, 0)
+    issues = run.report.issues
+    untitled = issues.filter(issues["rule_id"] == "rule.title_missing")
+    assert untitled.height == 8  # 2019's 典型案例; a 先导单位 needs no title
+    (unplaced,) = issues.filter(issues["rule_id"] == "place.unplaced").iter_rows(named=True)
+    assert "中广天择传媒股份有限公司" in unplaced["message"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        counts = con.execute(
+            "select count(*), count(title), count(distinct submission_id), "
+            "count(*) filter (where needs_review) from core.submissions"
+        ).fetchone()
+    assert counts == (23, 5, 23, 1)  # a missing title stays null, never the unit's name
+
+
+def test_the_same_rows_as_csv_load_the_same(tmp_path: Path) -> None:
+    run = check([REAL / "published_facts.csv"], tmp_path / "none.duckdb", progress=False)
+    (result,) = run.files
+    assert (result.rows_accepted, result.rows_quarantined) == (23, 0)
+    assert "文件没有“结果”列：每一行按“入选”读取" in summary_text(run)
+
+
+SUBMITTED_2019 = (
+    "申报编号,年度,申报类型,申报类别,申报单位,单位类型,单位层级,所属省份,案例名称,提交时间,材料字数,省级推荐\n"
+    "2019-000001,2019,典型案例,,湖南广播电视台,广播电视台,省级,湖南,芒果TV融合传播,2019-05-01,4000,是\n"
+    "2019-000002,2019,先导单位,,苏州广播电视总台,广播电视台,地市级,江苏,,2019-05-02,4100,是\n"
+    "2019-000003,2019,典型案例,,山东广播电视台,广播电视台,省级,山东,闪电新闻,2019-05-03,4200,是\n"
+    "2019-000004,2019,典型案例,,山东广播电视台,广播电视台,省级,山东,齐鲁网,2019-05-03,4300,是\n"
+)
+
+
+def test_untitled_outcomes_match_submissions_by_year_track_and_unit(tmp_path: Path) -> None:
+    """湖南 (one 典型案例) and 苏州 (a 先导单位 without a title) are matched by unit; 山东 sent
+    two 典型案例, so a list naming only the unit cannot say which: it stays its own item."""
+    submitted = tmp_path / "申报表.csv"
+    submitted.write_text(SUBMITTED_2019, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    run = load([submitted, REAL / "published_list.xlsx"], db, progress=False)
+    assert [f.rows_quarantined for f in run.files] == [0, 0]
+    with duckdb.connect(str(db), read_only=True) as con:
+        selected = con.execute(
+            "select submission_id from core.submissions where is_selected and source = '申报表' "
+            "order by 1"
+        ).fetchall()
+        shandong = con.execute(
+            "select count(*) from core.submissions where unit_name = '山东广播电视台'"
+        ).fetchone()
+    assert selected == [("2019-000001",), ("2019-000002",)]
+    assert shandong == (3,)  # two submissions, not selected, and the published item

@@ -37,7 +37,7 @@ def test_summary_counts_rows_and_lists_each_failing_rule_with_examples(checked) 
     text = summary_text(*checked)
     lines = text.splitlines()
     assert lines[0] == (
-        "数据质量检查：4 个文件（整表拒收 0 个），读入 56 行：可接收 29 行，隔离 27 行；另有 8 行带警告"
+        "数据质量检查：4 个文件（整表拒收 0 个），读入 57 行：可接收 30 行，隔离 27 行；另有 9 行带警告"
         "；跳过非数据行 1 行"
     )
     assert "  rules_submissions.csv 第20行：合计行，已跳过：合计 共20项" in lines
@@ -48,7 +48,7 @@ def test_summary_counts_rows_and_lists_each_failing_rule_with_examples(checked) 
         "      rules_submissions.csv 第12行：提交时间“2024-04-22 08:00:00”晚于2024年申报截止日期2024-04-21"
     )
     assert "      ……另有 1 条，见问题行文件" in lines  # flow.published_count: 4 issues, 3 shown
-    assert lines[-1] == "通过的规则：10 项（共 43 项规则×表类）"
+    assert lines[-1] == "通过的规则：10 项（共 44 项规则×表类）"
     first_warning = next(i for i, line in enumerate(lines) if line.startswith("  [警告]"))
     assert not any(line.startswith("  [隔离]") for line in lines[first_warning:])
 
@@ -91,7 +91,7 @@ def test_one_row_with_several_problems_is_one_row_to_fix(checked, tmp_path: Path
     notes = _book_rows(book, "提醒")
     assert notes[0] == ("文件", "行号", "问题列", "值", "规则", "原因")
     assert ("rules_outcomes.csv", None, None, "新媒体平台建设", "flow.published_count",
-            "2024年“新媒体平台建设”结果表中入选0个，公布数为10个") in notes  # fmt: skip
+            "2024年“新媒体平台建设”结果表中入选1个，公布数为10个") in notes  # fmt: skip
 
 
 def test_the_corrected_workbook_can_be_sent_again(tmp_path: Path) -> None:

@@ -169,6 +169,8 @@ def _result_page(found: pl.DataFrame) -> pl.DataFrame:
         selection_mode="single-row",
     )
     st.caption("点击表格左侧选择一行，或在下方选择案例，查看案例详情。下载为全部检索结果。")
+    if shown["title"].null_count():
+        st.caption(labels.UNTITLED_NOTE)
     return shown
 
 
@@ -183,6 +185,7 @@ def _list_frame(rows: pl.DataFrame) -> pl.DataFrame:
             .alias("furthest_stage"),
         )
         .pipe(states.masked, ("is_selected", "first_score", "second_score", "final_score"), ())
+        .pipe(labels.with_shown_titles)
         .select(LIST_COLUMNS)
     )
 
@@ -249,7 +252,8 @@ def _record(found: pl.DataFrame, shown: pl.DataFrame) -> None:
     if CASE_BOX not in st.session_state or st.session_state[CASE_BOX] not in ids:
         st.session_state[CASE_BOX] = wanted if known else None
     listed = found.filter(pl.col("submission_id").is_in(ids))
-    titles = dict(zip(listed["submission_id"], listed["title"], strict=True))
+    shown_titles = map(labels.shown_title, listed["title"], listed["unit_name"])
+    titles = dict(zip(listed["submission_id"], shown_titles, strict=True))
     chosen = st.selectbox(
         "查看案例",
         ids,
@@ -268,7 +272,7 @@ def _record(found: pl.DataFrame, shown: pl.DataFrame) -> None:
 
 def _fields(case: dict) -> None:
     withheld = case["result_status"] == states.WITHHELD
-    st.markdown(f"#### {case['title']}")
+    st.markdown(f"#### {labels.shown_title(case['title'], case['unit_name'])}")
     result = (
         f"评审结果{fmt.WITHHELD}" if withheld else "**入选**" if case["is_selected"] else "未入选"
     )
@@ -288,7 +292,7 @@ def _fields(case: dict) -> None:
     fields = [
         ("申报编号", case["submission_id"]),
         ("年度", str(case["year"])),
-        ("案例名称", case["title"]),
+        ("案例名称", case["title"] or "未列出（公布名单只列出单位）"),
         ("申报单位", case["unit_name"]),
         ("单位类型", case["unit_type"]),
         ("单位层级", case["unit_level"] or "未标注"),

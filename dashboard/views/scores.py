@@ -273,7 +273,7 @@ def _ranks(f: Filters, stats: pl.DataFrame) -> None:
         components.empty(f"{f.year}年度在当前筛选条件下没有进入终评的案例。")
         return
     group = st.selectbox("类型/类别", groups, key="rank_group")
-    moves = queries.rank_moves(f, group)
+    moves = labels.with_shown_titles(queries.rank_moves(f, group))
     if moves.is_empty():
         components.empty(f"{group}在当前筛选条件下没有进入终评的案例。")
         return

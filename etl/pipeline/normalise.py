@@ -8,7 +8,7 @@ see the original text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -67,7 +67,18 @@ def normalise(raw: RawTable) -> Normalised:
             fixes.extend(logged)
     frame = pl.DataFrame(columns)
     fixes_frame = pl.concat(fixes, how="vertical") if fixes else pl.DataFrame(schema=FIX_SCHEMA)
-    return Normalised(raw, frame, fixes_frame)
+    return _absent_columns(Normalised(raw, frame, fixes_frame))
+
+
+def _absent_columns(table: Normalised) -> Normalised:
+    """A column the file lacks but whose value the contract knows (a published list has no
+    结果 column: every row is 入选), filled in, and said in the file's notes."""
+    missing = [c for c in table.spec.columns if c.absent and c.field not in table.raw.frame.columns]
+    if not missing:
+        return table
+    frame = table.frame.with_columns(pl.lit(c.absent).alias(c.field) for c in missing)
+    notes = tuple(f"文件没有“{c.header}”列：每一行按“{c.absent}”读取" for c in missing)
+    return Normalised(replace(table.raw, notes=table.raw.notes + notes), frame, table.fixes)
 
 
 def _column(cells: pl.DataFrame, field: str, kind: str) -> tuple[pl.Series, list[pl.DataFrame]]:

@@ -219,16 +219,21 @@ def _csv_grid(path: Path, data: bytes) -> tuple[pl.DataFrame, str, tuple[str, ..
 
 
 def _find_header(path: Path, grid: pl.DataFrame) -> tuple[int, tuple, ExportSpec]:
-    """The 0-based grid row where the header ends, its cells, and the spec it matches best."""
-    best: tuple[int, int, tuple, ExportSpec] | None = None
+    """The 0-based grid row where the header ends, its cells, and the spec it matches best.
+
+    Best = the most columns recognised, a complete match winning a tie: a 申报表 that lacks
+    申报编号 still names more 申报表 columns than a 结果表 has, so it is rejected as an
+    incomplete 申报表 rather than read as a published list.
+    """
+    best: tuple[tuple[int, bool], int, tuple, ExportSpec] | None = None
     for i, row in _header_candidates(grid):
         keys = {header_key(c) for c in row if c}
         for spec in SPECS:
             fields = {header_index(spec).get(k) for k in keys} - {None}
-            required = {c.field for c in spec.required}
-            if required <= fields and (best is None or len(fields) > best[0]):
-                best = (len(fields), i, row, spec)
-    if best is None:
+            score = (len(fields), {c.field for c in spec.required} <= fields)
+            if best is None or score > best[0]:
+                best = (score, i, row, spec)
+    if best is None or not best[0][1]:
         raise FileRejected(path, _missing_columns_message(grid), "file.missing_column")
     return best[1], best[2], best[3]
 

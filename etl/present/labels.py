@@ -27,6 +27,12 @@ SMALL_SAMPLE_NOTE = "样本少，仅供参考"
 SCHEME_CHANGE_YEAR = 2024
 SCHEME_CHANGE_NOTE = "2024年起改为四个类别，类别数据不与往年比较"
 SIMULATED = "模拟数据"
+# An item a published list names by its unit alone (a 先导单位, or a news report's 典型案例): its
+# title stays null in the warehouse; a page shows the unit's name with this mark in its place.
+UNTITLED = "〔单位〕"
+UNTITLED_NOTE = (
+    "〔单位〕：公布名单只列出单位、没有案例名称的条目（如先导单位），在案例名称处显示单位名称。"
+)
 PUBLIC_INFO = "公开信息"  # beside 模拟数据 where a figure or list is the published one
 
 
@@ -61,3 +67,14 @@ def rename(frame: pl.DataFrame, extra: dict[str, str] | None = None) -> pl.DataF
     """The frame with its known columns under their on-screen names."""
     names = {**COLUMNS, **(extra or {})}
     return frame.rename({c: names[c] for c in frame.columns if c in names})
+
+
+def shown_title(title: str | None, unit_name: str | None) -> str:
+    """What a page shows where a case's title stands: the title, or the marked unit name."""
+    return title if title else f"{UNTITLED}{unit_name or ''}"
+
+
+def with_shown_titles(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with each null title shown as the marked unit name (for display, not export)."""
+    shown = pl.coalesce(pl.col("title"), pl.lit(UNTITLED) + pl.col("unit_name"))
+    return frame.with_columns(shown.alias("title"))

@@ -22,8 +22,10 @@ class Column:
     field: str
     header: str
     kind: str  # text | int | date | datetime | bool | score | province | enum
-    required: bool = True
+    required: bool = True  # the header must be in the file (and, unless blank_ok, each cell filled)
     aliases: tuple[str, ...] = ()
+    blank_ok: bool = False  # a cell may be empty; the suite's own rules say when it may not
+    absent: str | None = None  # the value of every row when the file has no such column
 
     def names(self) -> tuple[str, ...]:
         return (self.header, self.field, *self.aliases)
@@ -59,7 +61,10 @@ SUBMISSIONS = ExportSpec(
         Column("unit_type", "单位类型", "enum", aliases=("机构类型",)),
         Column("unit_level", "单位层级", "enum", aliases=("层级", "单位级别", "level")),
         Column("province", "所属省份", "province", aliases=_PROVINCE_ALIASES),
-        Column("title", "案例名称", "text", aliases=("项目名称", "名称", "case_title")),
+        # A 先导单位 is an organisation: its row needs a unit, not a title (rule in the suite).
+        Column(
+            "title", "案例名称", "text", aliases=("项目名称", "名称", "case_title"), blank_ok=True
+        ),
         Column("submitted_at", "提交时间", "datetime", aliases=("申报时间", "提交日期")),
         Column("material_chars", "材料字数", "int", aliases=("字数",)),
         Column("is_recommended", "省级推荐", "bool", aliases=("是否推荐", "推荐", "省级推荐意见")),
@@ -93,14 +98,26 @@ OUTCOMES = ExportSpec(
         Column("track", "申报类型", "enum", aliases=("类型", "推选类型")),
         Column("category", "申报类别", "enum", required=False, aliases=("类别", "案例类别")),
         Column("unit_name", "申报单位", "text", aliases=("单位名称", "申报机构", "推荐单位")),
-        Column("title", "案例名称", "text", aliases=("项目名称", "名称", "case_title")),
-        Column("result", "结果", "enum", aliases=("推选结果", "入选情况", "outcome")),
+        # Published lists and news reports often name only the unit: a warning, not a quarantine.
+        Column(
+            "title", "案例名称", "text", aliases=("项目名称", "名称", "case_title"), blank_ok=True
+        ),
+        # A published list is a list of the selected: without a 结果 column every row is 入选.
+        Column(
+            "result",
+            "结果",
+            "enum",
+            required=False,
+            absent="入选",
+            aliases=("推选结果", "入选情况", "outcome"),
+        ),
         Column("province", "所属省份", "province", required=False, aliases=_PROVINCE_ALIASES),
         Column("submission_id", "申报编号", "text", required=False, aliases=("编号", "申报ID")),
     ),
 )
 
 SPECS = (SUBMISSIONS, SCORES, OUTCOMES)
+UNTITLED_TRACKS = ("先导单位",)  # tracks whose items are organisations, named by unit alone
 SPEC_BY_KIND = {spec.kind: spec for spec in SPECS}
 
 # A bracketed unit or note at either end: (字) （单位：字） [必填] 【必填】 〔注〕.

@@ -1,6 +1,7 @@
 -- Grain: one row per submission. Every submitted case, plus every published item of a year
 -- known only from a published list (source = '公布名单', is_from_published_list = true).
 -- result_status says whether its review results (furthest_stage, is_selected) may be shown.
+-- title is null where a 先导单位 or a published list names the unit only (never the unit copied).
 -- Key: submission_id
 with submissions as (
     select * from staging.stg_submissions
@@ -50,10 +51,26 @@ matched_by_name as (
         and outcomes.title_key = submissions.title_key
 ),
 
+-- An outcome without a title (a 先导单位, or a list naming only the unit) names its submission
+-- by year, track and unit, when exactly one submission fits; otherwise it stays its own item.
+matched_by_unit as (
+    select submissions.submission_id, outcomes.outcome_id
+    from submissions
+    inner join outcomes
+        on outcomes.submission_id is null
+        and outcomes.title_key is null
+        and outcomes.year = submissions.year
+        and outcomes.track = submissions.track
+        and outcomes.unit_key = submissions.unit_key
+    qualify count(*) over (partition by outcomes.outcome_id) = 1
+),
+
 matched as (
     select * from matched_by_id
     union
     select * from matched_by_name
+    union
+    select * from matched_by_unit
 ),
 
 submitted as (
@@ -74,7 +91,8 @@ published_only as (
     select
         coalesce(
             submission_id,
-            'PUB-' || year || '-' || substr(md5(unit_key || '|' || title_key), 1, 10)
+            'PUB-' || year || '-'
+            || substr(md5(unit_key || '|' || coalesce(title_key, '#' || track)), 1, 10)
         ) as submission_id,
         year,
         track,

@@ -1,6 +1,8 @@
 -- Grain: one row per submission: what a case list shows (unit, title, how far it went) with
 -- its mean score at each stage, the province's official order for sorting, and where its
 -- province came from (the file, or inferred from the unit's name; needs_review when unsure).
+-- title is null for an item named by its unit alone (a 先导单位, a list giving units only): pages
+-- show the unit's name marked 〔单位〕 in its place, and a count of titles stays honest.
 -- Key: submission_id
 with submissions as (
     select * from core.submissions

@@ -2,6 +2,7 @@
 -- every keyword of $keywords (lower case) appears in the title or the unit's name, under the
 -- global filters ($year null = every year), 入选 or not ($selected null = both), the furthest
 -- stages in $stages ('未评审' = never scored) and the provinces in $provinces (empty = all).
+-- An item a published list names by its unit alone has a null title: the unit's name finds it.
 with cases as (
     select * from mart.cases
 ),

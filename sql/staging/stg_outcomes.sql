@@ -1,17 +1,22 @@
 -- Grain: one row per published item (year × unit × title, or the submission_id when given).
+-- An item named by its unit alone (a 先导单位, or a news report's 典型案例) keeps a null title;
+-- its key is year × unit × track.
 -- Key: outcome_id
 with source as (
     select
         *,
         regexp_replace(lower(unit_name), '[\s"“”‘’《》「」]', '', 'g') as unit_key,
-        regexp_replace(lower(title), '[\s"“”‘’《》「」]', '', 'g') as title_key
+        nullif(regexp_replace(lower(title), '[\s"“”‘’《》「」]', '', 'g'), '') as title_key
     from raw.outcomes
 ),
 
 keyed as (
     select
         *,
-        coalesce(submission_id, year || '|' || unit_key || '|' || title_key) as outcome_id
+        coalesce(
+            submission_id,
+            year || '|' || unit_key || '|' || coalesce(title_key, '#' || track)
+        ) as outcome_id
     from source
 ),
 

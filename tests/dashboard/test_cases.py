@@ -4,8 +4,16 @@ its province came from and that there are no scores."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from page_reading import table, texts
+from page_reading import APP, PAGES, table, texts
+from streamlit.testing.v1 import AppTest
+
+from etl.config import env_var
+from etl.pipeline.load import load
+
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 
 MATCHES = """
     select count(*) from core.submissions
@@ -128,3 +136,27 @@ def test_an_inferred_province_is_said_so(open_published):
     assert "所属省份由单位名称推断" in texts(at)
     record = table(at, "字段").set_index("字段")
     assert record.loc["所属省份", "内容"] == "福建"
+
+
+@pytest.fixture(scope="module")
+def untitled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The public rows typed in as NRTA prints them: 先导单位 and 2019's 典型案例 by unit only."""
+    target = tmp_path_factory.mktemp("untitled") / "warehouse.duckdb"
+    load([REAL / "published_list.xlsx"], target, progress=False)
+    return target
+
+
+def test_an_item_without_a_title_shows_its_unit_with_a_mark(untitled_db, monkeypatch):
+    monkeypatch.setenv(env_var("db"), str(untitled_db))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["year"], at.query_params["q"] = "2019", "苏州"
+    at.switch_page(PAGES["案例检索"])
+    at.run()
+    assert table(at, "年度")["案例名称"].tolist() == ["〔单位〕苏州广播电视总台"]
+    assert "〔单位〕：公布名单只列出单位、没有案例名称的条目（如先导单位）" in texts(at)
+    case = at.selectbox(key="case_box").options[0].split(" · ")[0]
+    at.selectbox(key="case_box").set_value(case).run()
+    assert "#### 〔单位〕苏州广播电视总台" in [m.value for m in at.markdown]
+    record = table(at, "字段").set_index("字段")
+    assert record.loc["案例名称", "内容"] == "未列出（公布名单只列出单位）"
+    assert record.loc["申报类型", "内容"] == "先导单位"

@@ -18,7 +18,7 @@ from etl.pipeline.checks.rules import rules, type_hint
 from etl.pipeline.checks.schemas import ISSUE_SCHEMA
 from etl.pipeline.normalise import Normalised
 from etl.pipeline.read import ROW
-from etl.reference.contract import ExportSpec
+from etl.reference.contract import UNTITLED_TRACKS, ExportSpec
 from etl.reference.programme import domains, programme
 
 TEXT = "_text__"
@@ -163,7 +163,7 @@ def base_checks(spec: ExportSpec) -> list[Check]:
     checks = []
     for c in spec.columns:
         text = TEXT + c.field
-        if c.required:
+        if c.required and not c.blank_ok:
             expectation = _in_set(f"_filled__{c.field}", [True], f"{c.header}：必填")
             checks.append(Check("schema.required", c.field, expectation, value=text))
         if c.kind in TYPED_KINDS:
@@ -212,6 +212,19 @@ def scheme_checks() -> list[Check]:
             (*year, ("allowed", "_year_tracks")),
         ),
     ]
+
+
+def title_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """`_title_needed`: whether the title is filled, for rows whose track needs one (null for a
+    先导单位, an organisation, and for rows whose track is unreadable: their own rule says so)."""
+    needs = pl.col("track").is_not_null() & ~pl.col("track").is_in(UNTITLED_TRACKS)
+    return frame.with_columns(pl.when(needs).then(pl.col("_filled__title")).alias("_title_needed"))
+
+
+def title_check(rule_id: str) -> Check:
+    expectation = _in_set("_title_needed", [True], rules()[rule_id].description)
+    values = (("track", "track"), ("unit", "unit_name"))
+    return Check(rule_id, "title", expectation, TEXT + "title", values)
 
 
 def unique_check(key_label: str, field: str | None) -> Check:

@@ -20,6 +20,8 @@ from etl.pipeline.checks.common import (
     scheme_checks,
     scheme_frame,
     stack,
+    title_check,
+    title_frame,
     unique_check,
     with_duplicates,
 )
@@ -44,6 +46,15 @@ def suite() -> SuiteSpec:
     checks = [
         *base_checks(OUTCOMES),
         *scheme_checks(),
+        title_check("rule.title_missing"),
+        Check(
+            "schema.required",
+            "result",
+            gxe.ExpectColumnValuesToBeInSet(
+                column="_result_needed", value_set=[True], description=_described("schema.required")
+            ),
+            TEXT + "result",
+        ),
         unique_check("申报编号", "submission_id"),
         Check(
             "flow.selected_final",
@@ -90,8 +101,13 @@ def derive(tables: list[Normalised], run: Run) -> pl.DataFrame:
 def _derive_one(table: Normalised, run: Run) -> pl.DataFrame:
     final = by_year({y: r.stages[-1] for y, r in programme().items()}, pl.String)
     pairs = run.scored.select(pl.concat_str("submission_id", pl.lit("|"), "stage")).to_series()
-    frame = with_duplicates(scheme_frame(base_frame(table)), ["submission_id"]).with_columns(
-        final.alias("_final_stage")
+    frame = with_duplicates(title_frame(scheme_frame(base_frame(table))), ["submission_id"])
+    frame = frame.with_columns(
+        final.alias("_final_stage"),
+        # A 结果 column the file has must be filled; without one, every row is 入选.
+        pl.when(pl.lit("result" in table.raw.frame.columns))
+        .then(pl.col("_filled__result"))
+        .alias("_result_needed"),
     )
     judged = (
         pl.col("submission_id").is_not_null()

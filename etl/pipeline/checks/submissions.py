@@ -15,6 +15,8 @@ from etl.pipeline.checks.common import (
     scheme_checks,
     scheme_frame,
     stack,
+    title_check,
+    title_frame,
     unique_check,
     with_duplicates,
 )
@@ -34,6 +36,7 @@ def suite() -> SuiteSpec:
     checks = [
         *base_checks(SUBMISSIONS),
         *scheme_checks(),
+        title_check("schema.required"),
         Check(
             "rule.deadline",
             "submitted_at",
@@ -95,7 +98,7 @@ def groups(frame: pl.DataFrame, known: pl.DataFrame) -> list[tuple[SuiteSpec, pl
 
 def _derive_one(table: Normalised) -> pl.DataFrame:
     years = programme()
-    frame = with_duplicates(scheme_frame(base_frame(table)), ["submission_id"])
+    frame = with_duplicates(title_frame(scheme_frame(base_frame(table))), ["submission_id"])
     return frame.with_columns(
         by_year({y: r.deadline for y, r in years.items()}, pl.Date).alias("_deadline"),
         pl.col("submitted_at").dt.date().alias("_submitted_on"),
