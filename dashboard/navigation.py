@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 from etl.access.scopes import policy
 
-# What a page needs: a table in the role's database, or a policy list ("console", "upload").
+# What a page needs: a table in the role's database, or a policy list ("console", "upload"), or
+# a province of one's own (SELF_CHECK: a bureau checks its own draft).
 AGGREGATES, SCORES, CASES = "mart.submission_facts", "mart.submission_scores", "mart.cases"
+SELF_CHECK = "self_check"
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
         PageSpec("views/compare.py", "地区对比", ":material/compare_arrows:",
                  "选择一个省份，与其所在区域和全国比较（本页不受区域、中央单位筛选影响）。", CASES,
                  filters="nationwide"),
+        PageSpec("views/self_check.py", "推荐自查", ":material/task_alt:",
+                 "推荐前检查本省的推荐汇总表草稿：与命令行 etl check 相同的报告，逐行列出问题，"
+                 "下载问题行文件修改；本页不导入任何数据。", SELF_CHECK, filters="none"),
     ),
     "数据": (
         PageSpec("views/cases.py", "案例检索", ":material/search:",
@@ -76,9 +81,14 @@ PAGES = {spec.path: spec for specs in SECTIONS.values() for spec in specs}
 def allowed(role: str) -> dict[str, list[PageSpec]]:
     """The pages a role can use, by section (sections left empty are dropped)."""
     tables = {t.name for t in policy().visible(role)}
+    own_province = {name for name, spec in policy().roles.items() if spec.own_province}
     granted = tables | {
         name
-        for name, roles in (("console", policy().console_roles), ("upload", policy().upload_roles))
+        for name, roles in (
+            ("console", policy().console_roles),
+            ("upload", policy().upload_roles),
+            (SELF_CHECK, own_province),
+        )
         if role in roles
     }
     sections = {name: [s for s in specs if s.needs in granted] for name, specs in SECTIONS.items()}

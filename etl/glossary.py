@@ -48,6 +48,7 @@ AUDIT_ACTIONS = {
     "console": "SQL 查询",
     "export": "导出",
     "upload": "上传文件",
+    "self_check": "推荐自查",
     "load": "导入数据",
     "user_add": "新增用户",
     "user_passwd": "修改密码",

@@ -55,12 +55,23 @@ def load(
     return run
 
 
-def check(paths: list[Path], db: Path | str | None = None, progress: bool = True) -> RunSummary:
-    """Validate files as a load would, against the warehouse, and write nothing."""
+def check(
+    paths: list[Path],
+    db: Path | str | None = None,
+    progress: bool = True,
+    province: str | None = None,
+) -> RunSummary:
+    """Validate files as a load would, against the warehouse, and write nothing.
+
+    With `province` (a bureau checking its own draft), the file is compared with that
+    province's rows of the warehouse only, and a row of another province is a finding.
+    """
     target = db_path(db)
     known, _ = _warehouse_state(target)
+    if province:
+        known = known.within(province)
     run = RunSummary.start("check", target, _read_all(paths, set(), False, progress), True)
-    _validate(run, known)
+    _validate(run, known, province)
     for f in run.files:
         if f.table is not None:
             f.tally(run.report)
@@ -164,12 +175,12 @@ def _submission_provinces(run: RunSummary, known: Known) -> pl.DataFrame:
     )
 
 
-def _validate(run: RunSummary, known: Known | None) -> None:
+def _validate(run: RunSummary, known: Known | None, province: str | None = None) -> None:
     tables = run.tables
     if known is None or not tables:
         return
     started = time.perf_counter()
-    run.report = run_checks(tables, known)
+    run.report = run_checks(tables, known, province)
     share = (time.perf_counter() - started) / len(tables)
     for f in run.files:
         if f.table is not None:

@@ -26,8 +26,9 @@ from served_app import (
 
 SIMULATED = "模拟数据"
 SCREENSHOTS = ARTIFACTS / "screenshots"
-# The demo opens as 领导: the admin's pages and the sign-in page are not in its navigation.
-NOT_FOR_THE_LEADER = ("上传导入", "审计日志", "登录")
+# The demo opens as 领导: the admin's and the bureau's own pages and the sign-in page are not in
+# its navigation.
+NOT_FOR_THE_LEADER = ("上传导入", "审计日志", "推荐自查", "登录")
 PAGES = [p for p in router_pages() if p.title not in NOT_FOR_THE_LEADER]
 BY_TITLE = {p.title: p for p in PAGES}
 HAN = re.compile("[\u4e00-\u9fff]")

@@ -47,6 +47,12 @@ class Known:
         )
     )  # submission × stage pairs already scored (score.stage_flow, flow.selected_final)
 
+    def within(self, province: str) -> Known:
+        """Only one province's rows: what a bureau's own check may compare its file with."""
+        ours = self.submissions.filter(pl.col("province") == province)
+        ids = ours.get_column("submission_id").implode()
+        return Known(ours, self.stages.filter(pl.col("submission_id").is_in(ids)))
+
 
 @dataclass(frozen=True)
 class CheckReport:
@@ -58,7 +64,9 @@ class CheckReport:
         return self.issues.filter(pl.col("severity") == "blocking")
 
 
-def run_checks(tables: list[Normalised], known: Known | None = None) -> CheckReport:
+def run_checks(
+    tables: list[Normalised], known: Known | None = None, province: str | None = None
+) -> CheckReport:
     """Row suites on every file, then aggregate suites on the rows they did not quarantine.
 
     Great Expectations is imported here, not at the top: it costs seconds, and commands that
@@ -66,4 +74,4 @@ def run_checks(tables: list[Normalised], known: Known | None = None) -> CheckRep
     """
     from etl.pipeline.checks.gate import run_gate
 
-    return run_gate(tables, known)
+    return run_gate(tables, known, province)

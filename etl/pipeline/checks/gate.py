@@ -8,6 +8,7 @@ from etl.pipeline.checks import (
     CheckReport,
     Known,
     outcomes,
+    scope,
     scores,
     sheets,
     submissions,
@@ -23,14 +24,18 @@ from etl.pipeline.read import ROW
 KINDS = ("submissions", "scores", "outcomes")
 
 
-def run_gate(tables: list[Normalised], known: Known | None = None) -> CheckReport:
-    """Row suites on every file, then aggregate suites on the rows they did not quarantine."""
+def run_gate(
+    tables: list[Normalised], known: Known | None = None, province: str | None = None
+) -> CheckReport:
+    """Row suites on every file, then aggregate suites on the rows they did not quarantine.
+    With `province` (a bureau's own check), a row of another province is a finding too."""
     known = known or Known()
     by_kind = {k: [t for t in tables if t.spec.kind == k] for k in KINDS}
     run = _run(by_kind, known)
     gate = _Collector()
     for kind, tables_of_kind in by_kind.items():
         gate.direct(sheets.RULE, kind, *sheets.check(tables_of_kind))
+        gate.direct(scope.RULE, kind, *scope.check(tables_of_kind, province))
     if by_kind["submissions"]:
         frame = submissions.derive(by_kind["submissions"])
         gate.rows(submissions.suite(), frame, by_kind["submissions"])
