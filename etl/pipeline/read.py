@@ -21,11 +21,19 @@ import polars as pl
 
 from etl.reference.contract import SPECS, ExportSpec, header_index, header_key
 from etl.reference.layout import IGNORED_HEADERS, row_kind
-from etl.reference.text import INVISIBLE_PATTERN, SEPARATOR_PATTERN, unix_lines, visible
+from etl.reference.text import (
+    INVISIBLE_PATTERN,
+    LINE_SEPARATORS,
+    SEPARATOR_PATTERN,
+    ZERO_WIDTH,
+    unix_lines,
+    visible,
+)
 
 ROW = "_row"  # the row number as Excel shows it (header row = its own number)
 HEADER_SEARCH_ROWS = 15  # title rows above the header that we tolerate
 SKIPPED_SCHEMA = {ROW: pl.Int64, "what": pl.String, "text": pl.String}
+_BLANK = " \t\r\n\u00a0\u3000" + ZERO_WIDTH + LINE_SEPARATORS  # what a blank cell may hold
 
 
 class FileRejected(Exception):
@@ -320,9 +328,9 @@ def _row_kinds(
     """
     columns = body.columns
     required = [columns[j + 1] for f, j in chosen.items() if spec.column(f).required]
+    # strip_chars with a set, not a regex per cell: this runs over every row of the file
     filled = pl.sum_horizontal(
-        (_visible(pl.col(c)).str.strip_chars().str.len_chars() > 0).fill_null(False)
-        for c in required
+        (pl.col(c).str.strip_chars(_BLANK).str.len_chars() > 0).fill_null(False) for c in required
     )
     first_field, first_at = min(chosen.items(), key=lambda item: item[1])
     repeats = _visible(pl.col(columns[first_at + 1])).str.strip_chars() == _plain(
