@@ -47,6 +47,7 @@ AUDIT_ACTIONS = {
     "sign_out": "退出登录",
     "console": "SQL 查询",
     "export": "导出",
+    "report": "生成分析报告",
     "upload": "上传文件",
     "self_check": "推荐自查",
     "load": "导入数据",

@@ -19,6 +19,7 @@ LAYERS = (
     ("etl.access",),
     ("etl.simulate",),
     ("etl.serve",),
+    ("etl.brief",),
     ("etl.cli", "etl.__main__"),
     ("dashboard",),
 )

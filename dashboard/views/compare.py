@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import components, queries
+from dashboard import brief, components, queries
 from dashboard.filters import Filters
 from etl import glossary
 from etl.present import charts, fmt, labels, narrative, states, theme
@@ -51,6 +51,7 @@ def main() -> None:
     _quota(f, province)
     _history(f, province, rows)
     _cases(f, province)
+    brief.offer(f.year, province)
 
 
 def _region_row(f: Filters, region: str | None) -> dict | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import components, queries
+from dashboard import brief, components, queries
 from dashboard.filters import Filters
 from etl.present import charts, fmt, labels, narrative, states
 from etl.present.labels import FUNNEL, MEASURES, SCHEME_CHANGE_NOTE, SCHEME_CHANGE_YEAR
@@ -26,7 +26,7 @@ def main() -> None:
     _kpis(f, now, before, state)
     provinces = queries.province_year(f).filter(pl.col("year") == f.year)
     st.container(border=True).markdown(
-        _withheld_summary(f.year, now, _top(provinces))
+        narrative.withheld_summary(f.year, now, _top(provinces))
         if state.withheld
         else narrative.overview_summary(f.year, now, before, _top(provinces))
         + (f"（{fmt.INTERNAL}：评审结果尚未公布）" if state.internal else "")
@@ -50,6 +50,7 @@ def main() -> None:
     _selected_list(f, state)
     with st.expander("历年概况（当前筛选）"):
         _history(f, totals)
+    brief.offer(f.year, own)  # a bureau: its own province's brief, the nation's for the rest
 
 
 def _own_province(
@@ -90,14 +91,6 @@ def _selected_list(f: Filters, state: states.YearState) -> None:
     with st.expander(f"{f.year}年度入选名单（{labels.PUBLIC_INFO}，共 {listed.height} 个）"):
         shown = listed.drop("year")
         components.table(labels.rename(shown), "入选名单", f, "selected_list")
-
-
-def _withheld_summary(year: int, now: dict, top: tuple[str, int] | None) -> str:
-    text = f"{year}年度共申报 {now['submissions']:,} 个，{now['provinces']} 个省份有申报；"
-    text += f"评审结果{fmt.WITHHELD}（公示前只有领导可见）。"
-    if top:
-        text += f"申报最多的是{top[0]}（{top[1]} 个）。"
-    return text
 
 
 def _kpis(f: Filters, now: dict, before: dict | None, state: states.YearState) -> None:

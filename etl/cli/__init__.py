@@ -1,6 +1,6 @@
 """python -m etl: build, check and inspect the warehouse, and manage who may read it.
 
-Each command lives in the module of its concern (data, sql, users, settings, serve); this module
+Each command lives in the module of its concern (data, sql, report, users, settings, serve); this module
 declares the group, the options every command shares, and Click's words in Chinese. Exit
 codes are the contract: 0 done, 1 blocking data errors (check) or a failed load, 2 bad usage
 or a refusal.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from etl.cli import chinese, data, serve, settings, sql, users
+from etl.cli import chinese, data, report, serve, settings, sql, users
 from etl.cli.options import CONTEXT, Group, db_option, quiet_option
 
 chinese.install()
@@ -32,6 +32,7 @@ for command in (
     data.status,
     data.simulate,
     sql.sql,
+    report.report,
     users.user,
     settings.settings,
     serve.serve,

@@ -54,6 +54,15 @@ def overview_summary(
     return text
 
 
+def withheld_summary(year: int, now: dict[str, float | None], top: tuple[str, int] | None) -> str:
+    """The same paragraph for a year whose results the reader may not see: totals only."""
+    text = f"{year}年度共申报 {fmt.count(now['submissions'])}，{now['provinces']} 个省份有申报；"
+    text += f"评审结果{fmt.WITHHELD}（公示前只有领导可见）。"
+    if top:
+        text += f"申报最多的是{top[0]}（{top[1]:,} 个）。"
+    return text
+
+
 @dataclass(frozen=True)
 class Rate:
     """A rate with its counts, so a sentence can say 3/15 and flag small samples."""
