@@ -11,8 +11,12 @@ After: as `etl serve` starts it (role databases built, every page opened once pe
 from __future__ import annotations
 
 import argparse
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +29,7 @@ from etl.config import ROOT
 from etl.serve.launch import start
 
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from served_app import VIEWPORT, launch_chromium, open_page  # noqa: E402
+from served_app import VIEWPORT, free_port, launch_chromium, open_page  # noqa: E402
 
 # (what a person opens, path and query, the page's title)
 LINKS = (
@@ -96,8 +100,55 @@ class FirstRun:
         return self.finished - self.sent
 
 
-def table(scale: int, before: dict[str, Opened], after: dict[str, Opened]) -> list[str]:
+EMPTY_PAGE = 'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("空白页")\n'
+
+
+def empty_page(runs: int = 3) -> float:
+    """The floor: a page that only shows a title, served by `streamlit run`, opened in a new
+    browser context the same way (median of `runs`)."""
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "empty.py"
+        script.write_text(EMPTY_PAGE, encoding="utf-8")
+        port = free_port()
+        command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port",
+                   str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait(f"http://127.0.0.1:{port}/_stcore/health")
+            with sync_playwright() as pw:
+                browser = launch_chromium(pw)
+                times = []
+                for _ in range(runs):
+                    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+                    started = time.perf_counter()
+                    times.append(
+                        open_page(context.new_page(), f"http://127.0.0.1:{port}/", "空白页")
+                        - started
+                    )
+                    context.close()
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    return statistics.median(times)
+
+
+def _wait(url: str) -> None:
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def table(
+    scale: int, before: dict[str, Opened], after: dict[str, Opened], floor: float
+) -> list[str]:
     lines = [
+        f"Floor, the same measure of an empty Streamlit page (a title only): {floor:.2f} s.",
+        "",
         "| scale | page opened | before: total (to socket + server part) | after: total (to socket + server part) |",
         "|---:|---|---:|---:|",
     ]
@@ -118,7 +169,7 @@ def main() -> None:
     db = warehouse_dir(args.scale) / "gate.duckdb"
     before = bench_links(db, warm=False)
     after = bench_links(db, warm=True)
-    print("\n".join(table(args.scale, before, after)))
+    print("\n".join(table(args.scale, before, after, empty_page())))
 
 
 if __name__ == "__main__":

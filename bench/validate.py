@@ -130,15 +130,12 @@ async def protocol_times(base: str, titles: list[str]) -> dict[str, list[float]]
     return times
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.validate")
-    parser.add_argument("--scale", type=int, default=1)
-    args = parser.parse_args()
+def compare(scale: int) -> tuple[list[str], dict, dict, dict]:
+    """The pages, and per page the three series of times (Chromium, replayed, protocol)."""
     from dashboard.navigation import SECTIONS
 
-    titles = [s.title for s in SECTIONS["概览"] + SECTIONS["分析"] + SECTIONS["省局"]]
-    titles += [s.title for s in SECTIONS["数据"]]
-    app = start(db=warehouse_dir(args.scale) / "gate.duckdb", workers=1, port=None,
+    titles = [s.title for name in ("概览", "分析", "省局", "数据") for s in SECTIONS[name]]
+    app = start(db=warehouse_dir(scale) / "gate.duckdb", workers=1, port=None,
                 address="127.0.0.1", proxy=False)  # fmt: skip
     try:
         chromium, reruns = browser_times(app.url(), titles)
@@ -146,13 +143,24 @@ def main() -> None:
         protocol = asyncio.run(protocol_times(app.ws_url(), titles))
     finally:
         app.stop()
-    print(
-        "| page | Chromium, server part (ms) | its BackMsgs replayed (ms) | protocol session (ms) |"
-    )
-    print("|---|---:|---:|---:|")
+    return titles, chromium, replayed, protocol
+
+
+def table(titles: list[str], *series: dict) -> list[str]:
+    lines = [
+        "| page | Chromium, server part (ms) | its BackMsgs replayed (ms) | protocol session (ms) |",
+        "|---|---:|---:|---:|",
+    ]
     for title in titles:
-        cells = [statistics.median(t[title]) * 1000 for t in (chromium, replayed, protocol)]
-        print(f"| {title} | " + " | ".join(f"{c:.0f}" for c in cells) + " |")
+        cells = [statistics.median(t[title]) * 1000 for t in series]
+        lines.append(f"| {title} | " + " | ".join(f"{c:.0f}" for c in cells) + " |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.validate")
+    parser.add_argument("--scale", type=int, default=1)
+    print("\n".join(table(*compare(parser.parse_args().scale))))
 
 
 if __name__ == "__main__":
