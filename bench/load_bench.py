@@ -3,8 +3,10 @@ errors, the server's CPU and memory, memory per session.
 
     .venv/bin/python -m bench.load_bench --scales 1 --sessions 1,10,50 --seconds 60
 
-The server is started as `python -m etl serve` starts it (etl/serve), with --workers N; the
-sessions run in this process, on the same two cores, but cost little (no page is drawn).
+The server is started as `python -m etl serve` starts it (etl/serve), with --workers N, once
+per scale and number of workers; the levels of sessions then run one after the other on it.
+The sessions run in this process, on the same two cores, but cost little (no page is drawn).
+RSS per session = (RSS with the N sessions connected and idle − RSS before they came) ÷ N.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from pathlib import Path
 
 from bench import protocol_load
 from bench.etl_bench import warehouse_dir
+from etl.serve.launch import start
+from etl.serve.warm import SCOPES_BUILT
 
+SCOPES_TIMEOUT_S = 900
 PAGE_ORDER = ("总览", "地区分布", "类别结构", "评分分析", "年度趋势", "地区对比", "案例检索")
 
 
@@ -55,29 +60,47 @@ def percentile(values: list[float], q: float) -> float:
 
 @contextmanager
 def served(db: Path, workers: int, proxy: bool):
-    from etl.serve.launch import Served, start
-
-    app: Served = start(db=db, workers=workers, port=None, address="127.0.0.1", proxy=proxy)
+    """The server as `etl serve` starts it, once its workers have built every role's database
+    (the load then measures a server that has been up a while, not its start)."""
+    app = start(db=db, workers=workers, port=None, address="127.0.0.1", proxy=proxy)
     try:
+        logs = [app.folder / f"worker-{n}.log" for n in range(1, workers + 1)]
+        deadline = time.monotonic() + SCOPES_TIMEOUT_S
+        while time.monotonic() < deadline and not all(
+            SCOPES_BUILT in log.read_text(errors="replace") for log in logs
+        ):
+            time.sleep(1)
         yield app
     finally:
         app.stop()
 
 
-def bench_load(db: Path, sessions: int, seconds: float, workers: int = 1, proxy: bool = False):
-    """One run: start the server, warm it as `etl serve` does, then the sessions."""
+def bench_levels(
+    db: Path, levels: list[int], seconds: float, workers: int = 1, proxy: bool = False
+) -> list[dict]:
+    """One server; then each number of sessions in turn for `seconds`."""
+    results = []
     with served(db, workers, proxy) as app:
-        pids = app.pids()
-        base_rss = rss_mb(pids)
-        cpu0, t0 = cpu_seconds(pids), time.perf_counter()
+        for sessions in levels:
+            print(f"  {sessions} sessions, {workers} worker(s) …", flush=True)
+            results.append(_level(app, sessions, seconds, workers, proxy))
+    return results
 
-        def idle() -> dict:
-            time.sleep(2)  # let the last reruns finish and memory settle
-            return {"rss": rss_mb(app.pids()), "cpu": cpu_seconds(app.pids())}
 
-        out = asyncio.run(protocol_load.load(app.ws_url(), sessions, seconds, on_idle=idle))
-        wall = time.perf_counter() - t0
-        peak = rss_mb(app.pids(), "VmHWM")
+def _level(app, sessions: int, seconds: float, workers: int, proxy: bool) -> dict:
+    pids = app.pids()
+    base_rss = rss_mb(pids)
+    cpu0, t0 = cpu_seconds(pids), time.perf_counter()
+
+    def idle() -> dict:
+        time.sleep(2)  # let the last reruns finish and memory settle
+        return {
+            "rss": rss_mb(app.pids()),
+            "cpu": cpu_seconds(app.pids()),
+            "at": time.perf_counter(),
+        }
+
+    out = asyncio.run(protocol_load.load(app.ws_url(), sessions, seconds, on_idle=idle))
     measured = out["idle_measure"]
     times = [t for ts in out["times"].values() for t in ts]
     return {
@@ -88,13 +111,11 @@ def bench_load(db: Path, sessions: int, seconds: float, workers: int = 1, proxy:
         "times": dict(out["times"]),
         "all": times,
         "errors": out["errors"],
-        "connected": out["connected"],
-        "cpu_cores": (measured["cpu"] - cpu0) / wall,
+        "cpu_cores": (measured["cpu"] - cpu0) / (measured["at"] - t0),
         "base_rss": base_rss,
         "idle_rss": measured["rss"],
-        "peak_rss": peak,
+        "peak_rss": rss_mb(app.pids(), "VmHWM"),
         "per_session": (measured["rss"] - base_rss) / sessions,
-        "warm_s": app.warm_seconds,
     }
 
 
@@ -151,10 +172,10 @@ def main() -> None:
     results = []
     for scale in (int(s) for s in args.scales.split(",")):
         db = warehouse_dir(scale) / "gate.duckdb"
+        levels = [int(x) for x in args.sessions.split(",")]
         for workers in (int(w) for w in args.workers.split(",")):
-            for n in (int(x) for x in args.sessions.split(",")):
-                print(f"scale {scale}, {workers} worker(s), {n} sessions …", flush=True)
-                r = bench_load(db, n, args.seconds, workers, args.proxy or workers > 1)
+            proxy = args.proxy or workers > 1
+            for r in bench_levels(db, levels, args.seconds, workers, proxy):
                 results.append((scale, r))
                 print("\n".join(table([(scale, r)])[2:]), r["errors"][:3], flush=True)
     print("\n".join(table(results)))

@@ -9,8 +9,7 @@ ForwardMsg.script_finished. A page time here is: rerun_script sent → script_fi
 the server's part of a page; what Chromium adds (drawing, Plotly) is not in it. Checked against
 a real Chromium session by timing the same two frames in its websocket (bench.validate).
 
-A session opens the app (as a shared link would: a page and a query string), then, after 2–5 s
-of thinking each time, switches to another page of its sidebar or changes the year filter, for
+A session arrives within the first 5 s, opens the app, then, after 2–5 s of thinking each time, switches to another page of its sidebar or changes the year filter, for
 a fixed time. Roles are mixed as in a meeting: the 司 (leader), researchers and provincial
 bureaus of different provinces (demo mode: ?role=bureau&as=浙江).
 """
@@ -52,6 +51,7 @@ async def _user(base: str, i: int, until: float, out: dict, think: tuple[float, 
     rng = random.Random(i)
     session = Session(base, role_of(i))
     try:
+        await asyncio.sleep(rng.uniform(0, think[1]))  # people arrive over a few seconds
         await session.connect()
         out["connected"] += 1
         _record(out, await session.open())

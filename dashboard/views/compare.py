@@ -180,7 +180,9 @@ def _rates_chart(
         ]
         notes[names[scope]] = [f"{row[key]}/{row['submissions']}" for _, key in RATES]
     colours = {names[s]: theme.SCOPE_COLOURS[s] for s in scopes}
-    fig = charts.grouped_bars([label for label, _ in RATES], series, colours, "rate", notes)
+    fig = components.figure(
+        charts.grouped_bars, [label for label, _ in RATES], series, colours, "rate", notes
+    )
     components.chart(
         fig, "compare_rates", f"比率对比_{province}_{f.slug()}", internal=state.internal
     )
@@ -199,7 +201,7 @@ def _scores(f: Filters, province: str, state: states.YearState) -> None:
         return
     shown = stats.with_columns(pl.col("scope").alias("label"), pl.col("scope_role").alias("scope"))
     components.chart(
-        charts.score_boxes(shown),
+        components.figure(charts.score_boxes, shown),
         "score_boxes",
         f"{stage}得分分布_{province}_{f.slug()}",
         internal=state.internal,
@@ -243,8 +245,11 @@ def _quota(f: Filters, province: str) -> None:
         return
     use = queries.quota_use(f.year, province)
     total = int(use["recommended"].sum())
-    fig = charts.quota_bars(
-        use["category"].to_list(), use["recommended"].to_list(), quota["province_per_category"]
+    fig = components.figure(
+        charts.quota_bars,
+        use["category"].to_list(),
+        use["recommended"].to_list(),
+        quota["province_per_category"],
     )
     components.chart(fig, "quota", f"配额使用_{province}_{f.year}")
     over = use.filter(pl.col("recommended") > pl.col("quota"))["category"].to_list()
@@ -259,7 +264,9 @@ def _history(f: Filters, province: str, rows: pl.DataFrame) -> None:
     mine = rows.filter(pl.col("province") == province).sort("year")
     series = {"申报数": mine["submissions"].to_list(), "入选数": mine["selected"].to_list()}
     colours = {"申报数": theme.FUNNEL_COLOUR, "入选数": theme.HIGHLIGHT}
-    fig = charts.year_bars(mine["year"].to_list(), series, colours, notes=_year_notes(mine))
+    fig = components.figure(
+        charts.year_bars, mine["year"].to_list(), series, colours, notes=_year_notes(mine)
+    )
     components.chart(fig, "province_history", f"历年申报与入选_{province}")
     st.caption("2019—2023年为三类推选，2024年起为四个类别的典型案例；跨越调整的个数仅作参考。")
 

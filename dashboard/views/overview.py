@@ -41,7 +41,7 @@ def main() -> None:
             components.empty(f"{f.year}年度评审结果{fmt.WITHHELD}，不显示评审漏斗。")
         else:
             values = [now[key] for key, _ in FUNNEL]
-            fig = charts.funnel([label for _, label in FUNNEL], values)
+            fig = components.figure(charts.funnel, [label for _, label in FUNNEL], values)
             components.chart(fig, "funnel", f"评审漏斗_{f.slug()}", internal=state.internal)
             st.caption("每一级为最远到达该阶段及以后的个数；百分比为占申报数的比例。")
     with right:
@@ -136,8 +136,11 @@ def _mix(f: Filters) -> None:
     by_category = mix["group_kind"][0] == "category"
     st.subheader("申报类别构成" if by_category else "申报类型构成")
     total = int(mix["submissions"].sum())
-    fig = charts.share_donut(
-        mix["group"].to_list(), mix["submissions"].to_list(), f"申报<br>{total:,} 个"
+    fig = components.figure(
+        charts.share_donut,
+        mix["group"].to_list(),
+        mix["submissions"].to_list(),
+        f"申报<br>{total:,} 个",
     )
     components.chart(fig, "mix", f"{'类别' if by_category else '类型'}构成_{f.slug()}")
     selected = "　".join(
@@ -156,7 +159,8 @@ def _top_provinces(f: Filters, provinces: pl.DataFrame, own: str | None) -> None
         components.empty("当前筛选下没有省份申报。")
         return
     notes = [f"入选 {fmt.WITHHELD if s is None else f'{s} 个'}" for s in top["selected"].to_list()]
-    fig = charts.ranked_bars(
+    fig = components.figure(
+        charts.ranked_bars,
         top["province"].to_list(),
         top["submissions"].to_list(),
         MEASURES["submissions"],

@@ -62,7 +62,7 @@ def main() -> None:
         )
         focus = None if focus == NATION else focus
     with left:
-        fig = charts.tile_map(provinces, values, measure, focus)
+        fig = components.figure(charts.tile_map, provinces, values, measure, focus)
         components.chart(
             fig,
             "tile_map",
@@ -261,8 +261,13 @@ def _ranking(
         )
         return
     notes = [f"第{r}名 {_arrow(c)}" for r, c in zip(ranked[rank], ranked[change], strict=True)]
-    fig = charts.ranked_bars(
-        ranked["province"].to_list(), ranked[measure.key].to_list(), measure, notes, focus
+    fig = components.figure(
+        charts.ranked_bars,
+        ranked["province"].to_list(),
+        ranked[measure.key].to_list(),
+        measure,
+        notes,
+        focus,
     )
     components.chart(
         fig,

@@ -107,7 +107,7 @@ class Session:
         started = time.perf_counter()
         try:
             await self.ws.send(msg.SerializeToString())
-            error = await asyncio.wait_for(self._until_finished(), TIMEOUT_S)
+            error = await asyncio.wait_for(self.until_finished(), TIMEOUT_S)
         except TimeoutError:
             error = f"no script_finished within {TIMEOUT_S} s"
         except websockets.ConnectionClosed as exc:
@@ -115,7 +115,8 @@ class Session:
         seconds = time.perf_counter() - started
         return Outcome(title or (self.page.title if self.page else "?"), seconds, error)
 
-    async def _until_finished(self) -> str | None:
+    async def until_finished(self) -> str | None:
+        """Read ForwardMsgs until the run has finished; what went wrong in it, if anything."""
         error = None
         while True:
             fwd = ForwardMsg()

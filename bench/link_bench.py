@@ -1,0 +1,176 @@
+"""A first visit and pages opened from shared links, in Chromium, as a person sees them:
+from `goto` to the page settled (script finished, charts drawn; tests/browser/served_app.py),
+each in a new browser context (no cached scripts: a first visit) and so a new session.
+
+    .venv/bin/python -m bench.link_bench --scale 1
+
+Before: the server as `etl serve --no-warm` starts it (nothing built until someone asks).
+After: as `etl serve` starts it (role databases built, every page opened once per role).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from bench.etl_bench import warehouse_dir
+from etl.config import ROOT
+from etl.serve.launch import start
+
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from served_app import VIEWPORT, free_port, launch_chromium, open_page  # noqa: E402
+
+# (what a person opens, path and query, the page's title)
+LINKS = (
+    ("冷启动后第一次访问（总览）", "", "总览"),
+    ("分享链接：评分分析", "scores?year=2024", "评分分析"),
+    ("分享链接：地区对比（浙江）", "compare?province=浙江", "地区对比"),
+    ("分享链接：地区分布（2023年）", "regions?year=2023", "地区分布"),
+    ("分享链接：省局（广东）总览", "?role=bureau&as=广东", "总览"),
+    ("分享链接：研究人员 类别结构", "categories?role=researcher&year=2022", "类别结构"),
+)
+
+
+@dataclass
+class Opened:
+    total: float  # goto → settled
+    server: float  # the first rerun_script frame sent → its script_finished received
+    to_socket: float  # goto → the first rerun_script sent (HTML, scripts, the app starting)
+
+
+def bench_links(db: Path, warm: bool) -> dict[str, Opened]:
+    app = start(db=db, workers=1, port=None, address="127.0.0.1", proxy=False, warm=warm)
+    times = {}
+    try:
+        with sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            for label, path, title in LINKS:
+                context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+                page = context.new_page()
+                frames = FirstRun()
+                page.on("websocket", frames.watch)
+                started = time.perf_counter()
+                total = open_page(page, app.url(path), title) - started
+                times[label] = Opened(total, frames.server(), frames.sent - started)
+                context.close()
+            browser.close()
+    finally:
+        app.stop()
+    return times
+
+
+class FirstRun:
+    """Times the first rerun_script a page sends and the script_finished that answers it,
+    from the browser's own websocket frames (the server-side part of the page)."""
+
+    def __init__(self) -> None:
+        self.sent = self.finished = float("nan")
+
+    def watch(self, ws) -> None:
+        ws.on("framesent", self._sent)
+        ws.on("framereceived", self._received)
+
+    def _sent(self, payload) -> None:
+        msg = BackMsg()
+        if isinstance(payload, bytes | bytearray) and self.sent != self.sent:
+            msg.ParseFromString(bytes(payload))
+            if msg.WhichOneof("type") == "rerun_script":
+                self.sent = time.perf_counter()
+
+    def _received(self, payload) -> None:
+        if self.finished == self.finished or not isinstance(payload, bytes | bytearray):
+            return
+        msg = ForwardMsg()
+        msg.ParseFromString(bytes(payload))
+        if msg.WhichOneof("type") == "script_finished":
+            self.finished = time.perf_counter()
+
+    def server(self) -> float:
+        return self.finished - self.sent
+
+
+EMPTY_PAGE = 'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("空白页")\n'
+
+
+def empty_page(runs: int = 3) -> float:
+    """The floor: a page that only shows a title, served by `streamlit run`, opened in a new
+    browser context the same way (median of `runs`)."""
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "empty.py"
+        script.write_text(EMPTY_PAGE, encoding="utf-8")
+        port = free_port()
+        command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port",
+                   str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait(f"http://127.0.0.1:{port}/_stcore/health")
+            with sync_playwright() as pw:
+                browser = launch_chromium(pw)
+                times = []
+                for _ in range(runs):
+                    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+                    started = time.perf_counter()
+                    times.append(
+                        open_page(context.new_page(), f"http://127.0.0.1:{port}/", "空白页")
+                        - started
+                    )
+                    context.close()
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    return statistics.median(times)
+
+
+def _wait(url: str) -> None:
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def table(
+    scale: int, before: dict[str, Opened], after: dict[str, Opened], floor: float
+) -> list[str]:
+    lines = [
+        f"Floor, the same measure of an empty Streamlit page (a title only): {floor:.2f} s.",
+        "",
+        "| scale | page opened | before: total (to socket + server part) | after: total (to socket + server part) |",
+        "|---:|---|---:|---:|",
+    ]
+    for label, b in before.items():
+        a = after[label]
+        lines.append(f"| {scale} | {label} | {_cell(b)} | {_cell(a)} |")
+    return lines
+
+
+def _cell(o: Opened) -> str:
+    return f"{o.total:.2f} s ({o.to_socket:.2f} + {o.server:.2f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.link_bench")
+    parser.add_argument("--scale", type=int, default=1)
+    args = parser.parse_args()
+    db = warehouse_dir(args.scale) / "gate.duckdb"
+    before = bench_links(db, warm=False)
+    after = bench_links(db, warm=True)
+    print("\n".join(table(args.scale, before, after, empty_page())))
+
+
+if __name__ == "__main__":
+    main()
