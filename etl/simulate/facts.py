@@ -20,7 +20,7 @@ from etl.simulate.units import Unit
 PUBLISHED_ITEMS = REFERENCE_DIR / "published_items.csv"
 SELECTED, FINALIST = (4, 4), (3, 3)
 # A pinned winner is good enough to win on its scores; 苏州 ranked first of the 2019 pilots.
-QUALITY = {SELECTED: 3.4, FINALIST: 1.6}
+QUALITY = {SELECTED: 3.4, FINALIST: 0.5}  # a finalist that ranks below the cut-off
 FIRST_PLACE = {(2019, "苏州广播电视总台"): 4.4}
 # Provinces whose count is public: the rest of their entries that year go at most this far.
 CAPPED = {(2024, "浙江"): (2, 0.0), (2023, "陕西"): (3, 1.0)}  # (highest reach, quality cap)
