@@ -24,7 +24,8 @@ from etl.progress import steps
 from etl.reference.programme import YearRules, programme
 from etl.simulate.defects import plant_after_review, plant_before_review
 from etl.simulate.entries import assign_ids, draw_submissions, give_titles, recommend
-from etl.simulate.files import write_defects, write_year
+from etl.simulate.facts import place_facts
+from etl.simulate.files import write_defects, write_unit_truth, write_year
 from etl.simulate.records import Experts, Year, seeded
 from etl.simulate.review import expert_pool, review
 from etl.simulate.units import Unit, unit_pool
@@ -39,15 +40,16 @@ def simulate(out_dir: Path, scale: int = 1, seed: int = SIMULATION_SEED) -> list
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pool, experts = unit_pool(seed, scale), expert_pool(seed)
-    written, defects = [], []
+    written, defects, titles = [], [], set()
     with _without_cycle_collector():
         for year in steps(SIMULATED_YEARS, "模拟数据"):
-            sim = _simulate_year(programme()[year], pool, experts, seed, scale)
+            sim = _simulate_year(programme()[year], pool, experts, seed, scale, titles)
             files, found = write_year(out_dir, sim, experts, scale)
             written += files
             defects += found
     if scale == 1:
         written.append(write_defects(out_dir / "defects.csv", defects))
+        written.append(write_unit_truth(out_dir / "unit_truth.csv", pool))
     return written
 
 
@@ -65,14 +67,21 @@ def _without_cycle_collector() -> Iterator[None]:
 
 
 def _simulate_year(
-    rules: YearRules, pool: tuple[Unit, ...], experts: Experts, seed: int, scale: int
+    rules: YearRules,
+    pool: tuple[Unit, ...],
+    experts: Experts,
+    seed: int,
+    scale: int,
+    titles: set[str],
 ) -> Year:
     year = rules.year
     subs = draw_submissions(rules, pool, seeded(seed, year, 1), scale)
+    if scale == 1:
+        place_facts(subs, rules, pool)
     recommend(subs, rules, seeded(seed, year, 2), scale)
     if scale == 1:
         plant_before_review(subs, rules, seeded(seed, year, 3))
-    give_titles(subs, year, seeded(seed, year, 4))
+    give_titles(subs, year, seeded(seed, year, 4), titles)
     sim = review(rules, subs, experts, seeded(seed, year, 5), scale)
     assign_ids(sim, seeded(seed, year, 6))
     if scale == 1:

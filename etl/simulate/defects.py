@@ -27,7 +27,7 @@ def plant_after_review(sim: Year, experts: Experts, rng: np.random.Generator) ->
 
 
 def _pick(rng: np.random.Generator, pool: list[Sub]) -> Sub:
-    free = [s for s in pool if not s.planted]
+    free = [s for s in pool if not s.planted and s.pin[0] == 0]  # public facts stay as they are
     if not free:
         raise RuntimeError("no row left to plant a defect on")
     chosen = free[int(rng.integers(len(free)))]
@@ -122,7 +122,7 @@ def _bool_text(written: str):
 
 def _unit_whitespace(sim: Year, experts: Experts, rng: np.random.Generator) -> None:
     s = _pick(rng, _unselected(sim))
-    s.overrides["unit_name"] = f" {s.unit.name} "
+    s.overrides["unit_name"] = f" {s.unit.written(s.year)[0]} "
     s.marks.append(Mark("unit_name", "申报单位名称前后有空格", "fix.whitespace", "fix"))
 
 

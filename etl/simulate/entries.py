@@ -113,6 +113,7 @@ def _unit_subs(
             quality=float(bonus + rng.normal(0, 0.7)),
             submitted_at=_submitted_at(rules.deadline, rng),
             chars=_chars(rng),
+            year=rules.year,
         )
         for i in range(count)
     ]
@@ -156,7 +157,7 @@ def recommend(subs: list[Sub], rules: YearRules, rng: np.random.Generator, scale
     if rules.quota is None:
         for s in subs:
             p = 0.97 if s.unit.kind == "central" else np.clip(0.85 + 0.08 * s.quality, 0.55, 0.98)
-            s.recommended = bool(rng.random() < p)
+            s.recommended = bool(rng.random() < p) or s.pin[0] > 0
         return
     groups: dict[str, list[Sub]] = {}
     for s in subs:  # a province recommends; each central unit recommends for itself
@@ -177,18 +178,21 @@ def _recommend_group(subs: list[Sub], limits: tuple[int, int], rng: np.random.Ge
     """The bureau picks its best entries first, and stops at the quota."""
     per_category: dict[str, int] = {}
     total = 0
-    for s in sorted(subs, key=lambda s: (-s.quality, s.key)):
+    for s in sorted(subs, key=lambda s: (-s.pin[0], -s.quality, s.key)):  # public facts first
         room = per_category.get(s.category, 0) < limits[0] and total < limits[1]
-        s.recommended = bool(room and rng.random() < 0.93)
+        s.recommended = bool(room and (rng.random() < 0.93 or s.pin[0] > 0))
         if s.recommended:
             per_category[s.category] = per_category.get(s.category, 0) + 1
             total += 1
 
 
-def give_titles(subs: list[Sub], year: int, rng: np.random.Generator) -> None:
-    """Case titles, unique within the year."""
-    taken: set[str] = set()
+def give_titles(subs: list[Sub], year: int, rng: np.random.Generator, taken: set[str]) -> None:
+    """Case titles, each used once in the whole world (`taken` holds those of earlier years);
+    a published title stays as published."""
+    taken.update(s.title for s in subs if s.title)
     for s in subs:
+        if s.title:
+            continue
         for attempt in itertools.count():
             title = case_title(rng, s.unit, year, s.category or s.track)
             title += f"({attempt})" if attempt > 50 else ""  # never at scale 1; a safety net

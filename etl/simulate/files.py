@@ -16,6 +16,7 @@ from etl.reference.contract import OUTCOMES, SCORES, SUBMISSIONS, ExportSpec
 from etl.reference.geography import provinces
 from etl.simulate.records import Experts, Mark, ScoreRow, Sub, Year
 from etl.simulate.review import group_of
+from etl.simulate.units import Unit
 
 XLSX = {("submissions", 2023), ("scores", 2023), ("outcomes", 2024)}
 GBK = {("submissions", 2021), ("scores", 2021)}
@@ -55,13 +56,14 @@ def _ordered(spec: ExportSpec, values: dict[str, object]) -> list[object]:
 
 
 def _submission_row(s: Sub) -> Row:
+    name, unit_type = s.unit.written(s.year)
     values = {
         "submission_id": s.sid,
         "year": int(s.sid[:4]),
         "track": s.track,
         "category": s.category,
-        "unit_name": s.unit.name,
-        "unit_type": s.unit.unit_type,
+        "unit_name": name,
+        "unit_type": unit_type,
         "unit_level": s.unit.level,
         "province": s.unit.province,
         "title": s.title,
@@ -105,7 +107,7 @@ def _outcome_values(s: Sub) -> dict[str, object]:
         "year": int(s.sid[:4]),
         "track": s.track,
         "category": s.category,
-        "unit_name": s.unit.name,
+        "unit_name": s.unit.written(s.year)[0],
         "title": s.title,
         "result": "入选",
         "province": s.unit.province,
@@ -199,4 +201,17 @@ def write_defects(path: Path, defects: list[dict[str, str]]) -> Path:
         writer = csv.DictWriter(handle, fieldnames=DEFECT_COLUMNS)
         writer.writeheader()
         writer.writerows(ordered)
+    return path
+
+
+def write_unit_truth(path: Path, pool: tuple[Unit, ...]) -> Path:
+    """unit_truth.csv: every name each simulated unit writes in some year, against the unit's
+    own number, so that a test can score the unit registry against the planted truth."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("单位编号", "申报单位", "所属省份", "单位层级", "年度"))
+        for u in pool:
+            writer.writerow((u.key, u.name, u.province, u.level, ""))
+            for year, name, _ in u.written_as:
+                writer.writerow((u.key, name, u.province, u.level, year))
     return path

@@ -24,10 +24,13 @@ class Sub:
     quality: float
     submitted_at: datetime
     chars: int
+    year: int
     recommended: bool = False
     title: str = ""
     sid: str = ""
     planted: bool = False  # touched by a planted defect or fix: never selected
+    # A public fact's reach, lowest and highest: 1 scored at 初评, 2 复评, 3 终评, 4 selected.
+    pin: tuple[int, int] = (0, 4)
     overrides: dict[str, str] = field(default_factory=dict)  # field -> text as written
     marks: list[Mark] = field(default_factory=list)
 

@@ -70,7 +70,8 @@ def review(
         reached[stage] = candidates
         rows, means = _score_stage(stage, candidates, rules, experts, panels[stage], rng)
         scores += rows
-        candidates = _advance(candidates, means, _targets(rules, i, candidates, scale), rules)
+        targets = _targets(rules, i, candidates, scale)
+        candidates = _advance(candidates, means, targets, rules, reach=i + 2)
     return Year(rules, subs, scores, reached, candidates, panels)
 
 
@@ -162,26 +163,35 @@ def score_times(
 
 
 def _advance(
-    cands: list[Sub], means: np.ndarray, targets: dict[str, int], rules: YearRules
+    cands: list[Sub], means: np.ndarray, targets: dict[str, int], rules: YearRules, reach: int
 ) -> list[Sub]:
-    """The best by mean total of each group, honouring a year's published strata."""
+    """The best by mean total of each group, honouring a year's published strata and the
+    public facts' pins (`reach`: 2 复评, 3 终评, 4 selected)."""
     mean = {s.key: float(m) for s, m in zip(cands, means, strict=True)}
     chosen: set[int] = set()
     for group, n in targets.items():
         ranked = sorted((s for s in cands if group_of(s, rules) == group),
                         key=lambda s: (-mean[s.key], s.key))  # fmt: skip
+        must = [s for s in ranked if s.pin[0] >= reach]
+        free = [s for s in ranked if s.pin[0] < reach <= s.pin[1]]
         strata = STRATA.get((rules.year, group))
         selected = rules.selected[group]
-        chosen.update(s.key for s in _take(ranked, n, strata, n / selected))
+        chosen.update(s.key for s in _take(must, free, n, strata, n / selected))
     return [s for s in cands if s.key in chosen]
 
 
-def _take(ranked: list[Sub], n: int, strata: Strata | None, factor: float) -> list[Sub]:
-    """The first n of `ranked` that fit the strata's slots, topped up by rank if they run dry."""
-    if not strata:
-        return ranked[:n]
-    slots = [(attr, {v: round(c * factor) for v, c in counts.items()}) for attr, counts in strata]
-    taken = []
+def _take(
+    must: list[Sub], ranked: list[Sub], n: int, strata: Strata | None, factor: float
+) -> list[Sub]:
+    """`must`, then the first of `ranked` that fit the strata's slots, topped up by rank if
+    they run dry: n in all."""
+    slots = [
+        (attr, {v: round(c * factor) for v, c in counts.items()}) for attr, counts in strata or ()
+    ]
+    taken = list(must)
+    for s in must:
+        for attr, room in slots:
+            room[_stratum(s, attr, room)] -= 1
     for s in ranked:
         keys = [_stratum(s, attr, room) for attr, room in slots]
         if len(taken) < n and all(

@@ -41,28 +41,33 @@ REFORMS = (
     "薪酬分配制度", "企业化管理", "MCN运营机制", "大部制", "全媒体人才培养", "全员聘用",
     "事业产业协同",
 )  # fmt: skip
+# Every title names its unit (a brand, a place or the unit itself), as real ones do:
+# 温岭融媒打造全国一流的县域治理现代化服务平台, 2022北京冬奥会融媒体报道的创新突破.
 TEMPLATES = {
     "新媒体平台建设": (
         "“{brand}”客户端建设与运营", "“{brand}”新媒体矩阵建设实践", "打造“{brand}”区域性融媒体平台",
         "“{brand}”短视频账号矩阵运营", "自主可控“{brand}”移动传播平台建设",
         "“{brand}”省市县一体化融媒体平台", "“{brand}”{format}账号运营与品牌打造",
         "“{brand}”客户端{tech}升级", "“{brand}”网上网下一体化传播平台",
+        "{place}打造{tech}驱动的“{brand}”新型主流媒体平台",
     ),
     "融合生产传播": (
-        "“{theme}”全媒体主题宣传", "“{theme}”融媒体系列报道",
-        "{place}“{theme}”主题{format}创作与传播",
-        "“{brand}”{format}品牌打造", "{tech}赋能新闻生产流程再造", "“{brand}”{format}栏目融合传播",
-        "{place}{theme}{format}融合传播实践", "“{theme}”{format}精品创作",
+        "“{brand}”“{theme}”全媒体主题宣传", "{place}“{theme}”融媒体系列报道",
+        "{place}“{theme}”主题{format}创作与传播", "“{brand}”{format}品牌打造",
+        "{place}{tech}赋能新闻生产流程再造", "“{brand}”{format}栏目融合传播",
+        "{place}{theme}{format}融合传播实践", "“{brand}”“{theme}”{format}精品创作",
+        "{year}{place}“{theme}”融媒体报道的创新突破",
     ),
     "综合信息服务": (
         "“新闻+政务+服务”“{brand}”平台建设", "“{brand}”{topic}平台",
-        "媒体+{topic}“{brand}”模式探索",
-        "{place}{topic}一体化平台建设", "“{brand}”{topic}应用实践", "广电5G+{topic}创新实践",
-        "“{brand}”{topic}融媒服务",
+        "媒体+{topic}“{brand}”模式探索", "{place}{topic}一体化平台建设",
+        "“{brand}”{topic}应用实践", "{place}广电5G+{topic}创新实践", "“{brand}”{topic}融媒服务",
+        "{brand}打造{topic}与{topic2}综合服务平台",
     ),
     "体制机制改革": (
-        "{place}“{reform}”改革实践", "{reform}改革激发融合发展活力", "“{brand}”{reform}改革探索",
-        "以{reform}为抓手推进深度融合", "{place}{reform}与{reform2}联动改革",
+        "{place}“{reform}”改革实践", "{place}以{reform}改革激发融合发展活力",
+        "“{brand}”{reform}改革探索", "{place}以{reform}为抓手推进深度融合",
+        "{place}{reform}与{reform2}联动改革",
     ),
     "先导单位": (
         "{unit}媒体深度融合发展实践", "{unit}以“{brand}”为核心推进全媒体传播体系建设",
@@ -70,8 +75,8 @@ TEMPLATES = {
         "{unit}“{theme}”主流舆论阵地建设", "{unit}系统性推进{tech}+融合发展",
     ),
     "成长项目": (
-        "“{brand}”{tech}{format}项目", "基于{tech}的{topic}应用", "{tech}+{topic}创新项目",
-        "“{brand}”{format}孵化计划", "{place}{topic}数字化平台", "{tech}虚拟演播与{format}生产",
+        "“{brand}”{tech}{format}项目", "{place}基于{tech}的{topic}应用", "“{brand}”{tech}+{topic}创新项目",
+        "“{brand}”{format}孵化计划", "{place}{topic}数字化平台", "{place}{tech}虚拟演播与{format}生产",
         "“{brand}”{tech}内容生产平台",
     ),
 }  # fmt: skip
@@ -83,12 +88,15 @@ def case_title(rng: np.random.Generator, unit: Unit, year: int, about: str) -> s
         about = ("新媒体平台建设", "融合生产传播", "综合信息服务", "体制机制改革")[rng.integers(4)]
     template = _pick(rng, TEMPLATES[about])
     reform, reform2 = (REFORMS[int(i)] for i in rng.choice(len(REFORMS), 2, replace=False))
+    topic, topic2 = (TOPICS[int(i)] for i in rng.choice(len(TOPICS), 2, replace=False))
     return template.format(
+        year=year,
         brand=_pick(rng, BRAND_FORMS).format(s=unit.stem),
         place=unit.stem,
-        unit=unit.name.split("·")[0],
+        unit=unit.written(year)[0].split("·")[0],
         theme=_pick(rng, THEMES + THEMES_BY_YEAR.get(year, ())),
-        topic=_pick(rng, TOPICS),
+        topic=topic,
+        topic2=topic2,
         format=_pick(rng, FORMATS),
         tech=_pick(rng, TECHS + (TECHS_SINCE_2023 if year >= 2023 else ())),
         reform=reform,

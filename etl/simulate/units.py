@@ -72,6 +72,37 @@ COMPANY_SUFFIXES = (
     "文化传媒有限公司",
     "数字科技股份有限公司",
 )
+# The units that published_items.csv names, with what the lists do not say (type, level), and a
+# stem for brand names. 中广天择 (长沙) has no place in its name: its bureau is 湖南's.
+REAL_UNITS = (
+    ("苏州广播电视总台", "广播电视台", "地市级", "city", "江苏", "苏州"),
+    ("无锡广播电视集团", "广播电视台", "地市级", "city", "江苏", "无锡"),
+    ("宜春市广播电视台", "广播电视台", "地市级", "city", "江西", "宜春"),
+    ("安吉新闻集团", "融媒体中心", "县级", "county", "浙江", "安吉"),
+    ("尤溪县融媒体中心", "融媒体中心", "县级", "county", "福建", "尤溪"),
+    ("赤壁市融媒体中心", "融媒体中心", "县级", "county", "湖北", "赤壁"),
+    ("温岭市融媒体中心", "融媒体中心", "县级", "county", "浙江", "温岭"),
+    ("中央广播电视总台新闻新媒体中心", "广播电视台", "中央", "central", CENTRAL, "总台"),
+    ("中央广播电视总台视听新媒体中心", "广播电视台", "中央", "central", CENTRAL, "央视频"),
+    ("河南广播电视台大象新闻中心", "广播电视台", "省级", "provincial", "河南", "大象"),
+    ("北京广播电视台融媒体中心", "融媒体中心", "省级", "provincial", "北京", "北京时间"),
+    ("福建省广播影视集团融媒体资讯中心", "广播电视台", "省级", "provincial", "福建", "海博"),
+    ("上海东方龙新媒体有限公司", "企业", "省级", "company", "上海", "百视"),
+    ("湖南芒果无际科技有限公司", "企业", "省级", "company", "湖南", "芒果"),
+    ("中广天择传媒股份有限公司", "企业", "省级", "company", "湖南", "天择"),
+)
+# The same units under the names a published list gives them in its year, or a reader knows.
+REAL_WRITTEN_AS = (
+    ("浙江广播电视集团", 2021, "浙江广电集团"),
+    ("安吉新闻集团", 2019, "浙江安吉新闻集团"),
+    ("尤溪县融媒体中心", 2019, "福建尤溪县融媒体中心"),
+    ("赤壁市融媒体中心", 2019, "湖北赤壁市融媒体中心"),
+    ("陕西广电网络股份有限公司", 2019, "陕西广电网络"),
+)
+# Simulated histories (the registry's planted truth): county 广播电视台 renamed 融媒体中心 in the
+# 2018–2020 reform; own-place prefixes written or dropped; 广电 for 广播电视; 融媒中心 for short.
+RENAMES, PREFIXED, SHORTENED = 36, 16, 10
+
 # No place in the name at all: infer_province must answer "unknown" (PROGRAMME.md).
 PLACELESS_COMPANIES = (
     ("数智视听科技有限公司", "北京"),
@@ -94,6 +125,14 @@ class Unit:
     activity: float  # how keen it is to submit, year after year
     quality: float  # how good its work is, persistently
     trend: float  # how that quality moves per year
+    written_as: tuple[tuple[int, str, str], ...] = ()  # (year, name, type) where it differs
+
+    def written(self, year: int) -> tuple[str, str]:
+        """The name and type the unit writes in `year`: a rename or a variant, else its own."""
+        for when, name, unit_type in self.written_as:
+            if when == year:
+                return name, unit_type
+        return self.name, self.unit_type
 
 
 @dataclass(frozen=True)
@@ -110,25 +149,30 @@ def unit_pool(seed: int, scale: int = 1) -> tuple[Unit, ...]:
     """The stable pool of units every year draws from; `scale` copies it (names numbered)."""
     rng = np.random.default_rng([seed, 1])
     base = _base_candidates(seed)
+    histories = unit_histories(base, seed)
     units = []
     for copy in range(scale):
+        tag = "" if copy == 0 else f"·{copy + 1}"
         for cand in base:
-            name = cand.name if copy == 0 else f"{cand.name}·{copy + 1}"
-            units.append(_unit(len(units), cand, name, rng))
+            written = tuple((y, f"{n}{tag}", t) for y, n, t in histories.get(cand.name, ()))
+            units.append(_unit(len(units), cand, f"{cand.name}{tag}", written, rng))
     return tuple(units)
 
 
-def _unit(key: int, cand: _Candidate, name: str, rng: np.random.Generator) -> Unit:
+def _unit(key: int, cand: _Candidate, name: str, written: tuple, rng: np.random.Generator) -> Unit:
     activity, quality, trend = rng.lognormal(0, 0.5), rng.normal(0, 0.6), rng.normal(0, 0.12)
     return Unit(key, name, cand.unit_type, cand.level, cand.kind, cand.province, cand.stem,
-                float(activity), float(quality), float(trend))  # fmt: skip
+                float(activity), float(quality), float(trend), written)  # fmt: skip
 
 
 @cache
 def _base_candidates(seed: int) -> tuple[_Candidate, ...]:
     rng = np.random.default_rng([seed, 0])
     places = _places()
-    return (
+    real = _real()
+    local = [c for c in real if c.kind in ("county", "city")]  # a place has one such unit
+    taken = {(c.kind, c.province, c.stem) for c in local} | {c.name for c in real}
+    generated = (
         *_central(),
         *_provincial(),
         *_cities(places, rng),
@@ -136,6 +180,14 @@ def _base_candidates(seed: int) -> tuple[_Candidate, ...]:
         *_bingtuan_cities(),
         *_companies(places, rng),
     )
+    return (*real, *(c for c in generated if not {(c.kind, c.province, c.stem), c.name} & taken))
+
+
+def _real() -> list[_Candidate]:
+    """The units of the published lists, as themselves (they replace a generated namesake)."""
+    return [
+        _Candidate(*row) for row in REAL_UNITS if _placed(row[0], row[4]) or row[3] == "company"
+    ]
 
 
 def _places() -> list[dict[str, str]]:
@@ -321,3 +373,68 @@ def _companies(places: list[dict[str, str]], rng: np.random.Generator) -> list[_
         for name, province in PLACELESS_COMPANIES
         if infer_province(name).status == "unknown"
     ]
+
+
+def unit_histories(
+    base: tuple[_Candidate, ...], seed: int
+) -> dict[str, tuple[tuple[int, str, str], ...]]:
+    """name → the (year, name, type) a unit writes where that differs from its own name.
+
+    Every variant still places in the unit's province and is nobody else's name, so it is the
+    registry's job, not the reader's, to see that they are one unit.
+    """
+    rng = np.random.default_rng([seed, 2])
+    names = {c.name for c in base}
+    found: dict[str, list[tuple[int, str, str]]] = {}
+    for unit, year, written in REAL_WRITTEN_AS:
+        found.setdefault(unit, []).append((year, written, _type_of(unit, base)))
+    for cand, variant, years in _variants(base, rng):
+        if variant not in names and _placed(variant, cand.province) and cand.name not in found:
+            names.add(variant)
+            found[cand.name] = [(y, variant, _variant_type(cand, variant)) for y in years]
+    return {name: tuple(rows) for name, rows in found.items()}
+
+
+def _type_of(name: str, base: tuple[_Candidate, ...]) -> str:
+    return next(c.unit_type for c in base if c.name == name)
+
+
+def _variant_type(cand: _Candidate, variant: str) -> str:
+    return "广播电视台" if variant.endswith("广播电视台") else cand.unit_type
+
+
+def _variants(
+    base: tuple[_Candidate, ...], rng: np.random.Generator
+) -> list[tuple[_Candidate, str, tuple[int, ...]]]:
+    """(unit, the other name, the years it writes it), drawn from the generated pool."""
+    real = {row[0] for row in REAL_UNITS}
+    counties = [c for c in base if c.kind == "county" and c.name not in real]
+    centres = [c for c in counties if c.name.endswith("融媒体中心")]
+    broadcasters = [c for c in base if c.kind in ("provincial", "city") and "广播电视" in c.name]
+    order = [int(i) for i in rng.permutation(len(centres))]
+    renamed = [centres[i] for i in order[:RENAMES]]
+    shortened = [centres[i] for i in order[RENAMES : RENAMES + SHORTENED]]
+    prefixed = [counties[int(i)] for i in rng.permutation(len(counties))[:PREFIXED]]
+    out = []
+    for c in renamed:  # 广播电视台 until the reform year, 融媒体中心 from then on
+        reform = int(rng.choice((2020, 2021, 2022)))
+        out.append((c, c.name.replace("融媒体中心", "广播电视台"), tuple(range(2019, reform))))
+    for c in shortened:
+        out.append((c, c.name.replace("融媒体中心", "融媒中心"), (int(rng.integers(2019, 2026)),)))
+    for c in prefixed:
+        out.append(
+            (c, _other_prefix(c), tuple(sorted({int(y) for y in rng.integers(2019, 2026, 2)})))
+        )
+    for i in rng.permutation(len(broadcasters))[:8]:
+        c = broadcasters[int(i)]
+        out.append((c, c.name.replace("广播电视", "广电", 1), (int(rng.integers(2019, 2026)),)))
+    return out
+
+
+def _other_prefix(c: _Candidate) -> str:
+    """温岭市融媒体中心 ↔ 浙江温岭市融媒体中心: the province written in front, or left out."""
+    if c.province in MUNICIPALITIES:
+        return ""  # 重庆市巫山县…: the municipality is part of the name, not a prefix
+    if c.name.startswith(c.province):
+        return c.name.removeprefix(c.province)
+    return f"{c.province}{c.name}"

@@ -81,11 +81,11 @@ def test_bureau_sees_no_row_of_another_province(open_page) -> None:
     assert exported.height > 0 and set(exported["所属省份"]) == {"浙江"}
     assert audit.events().filter(pl.col("action") == "export").height >= 1  # reading it audited
 
-    # 广东's bureau has two quarantined submission rows in the demo (planted), 浙江's none.
+    # 广东's bureau has one quarantined submission row in the demo (planted), 浙江's none.
     quality = open_page("数据质量", role="bureau", **{"as": "广东"})
     quarantine = [d.value for d in quality.dataframe if "所属省份" in d.value.columns]
     assert quarantine and all(set(d["所属省份"].dropna()) == {"广东"} for d in quarantine)
-    assert "共 2 条问题" in texts(quality)
+    assert "共 1 条问题" in texts(quality)
     assert "没有被隔离的行" in texts(open_page("数据质量", **BUREAU))
 
     other = open_page("地区对比", province="广东", **BUREAU)

@@ -147,6 +147,9 @@ def test_no_rank_and_no_empty_tile_for_a_withheld_result(open_page, warehouse, r
     assert not said(fmt.NO_SUBMISSIONS) & submitted  # a province that submitted: never 无申报
 
 
+TILE_NAME = {"兵团": "新疆生产建设兵团"}  # the tile's short label back to the province
+
+
 def _tile_words(at) -> dict[str, str]:
     """province → the word its tile shows below its name (values are digits, not words)."""
     tiles = next(f for f in figures(at) if "不参评" in json.dumps(f, ensure_ascii=False))
@@ -154,7 +157,7 @@ def _tile_words(at) -> dict[str, str]:
     for trace in tiles["data"]:
         for text in trace.get("text") or []:
             name, _, word = text.partition("<br>")
-            words[name] = word
+            words[TILE_NAME.get(name, name)] = word
     return words
 
 
