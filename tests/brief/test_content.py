@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import duckdb
 import pytest
 from reading import cell, headings, section_text, table, text
 
@@ -85,10 +86,26 @@ def test_a_year_without_data_says_so_in_every_section(brief):
     assert all(section_text(b, name) == sentence for name in ("总体情况", "评审情况", "年度趋势"))
 
 
-def test_a_province_without_submissions_says_so(brief):
-    b = brief(2024, "天津", role="bureau")
-    assert "天津在2024年度没有申报，本节无从比较。" in section_text(b, "本省情况")
-    assert not any("天津" in t.caption for t in b.tables)
+def test_a_province_without_submissions_says_so(brief, demo_db):
+    year, silent = _province_without_submissions(demo_db)
+    b = brief(year, silent, role="bureau")
+    assert f"{silent}在{year}年度没有申报，本节无从比较。" in section_text(b, "本省情况")
+    assert not any(silent in t.caption for t in b.tables)
+
+
+def _province_without_submissions(db) -> tuple[int, str]:
+    """A published year and a province that takes part but submitted nothing that year (the
+    demo world decides which: read it from the warehouse, not from memory)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            "select y.year, p.province from ref.provinces as p "
+            "cross join (select distinct year from core.submissions) as y "
+            "join ref.programme_years as r on r.year = y.year "
+            "where p.takes_part and p.province <> '中央单位' and r.results_published "
+            "and not exists (select 1 from core.submissions as s "
+            "where s.year = y.year and s.province = p.province) "
+            "order by y.year, p.sort_order limit 1"
+        ).fetchone()
 
 
 @pytest.mark.parametrize("role", ["leader", "researcher"])
