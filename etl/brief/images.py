@@ -9,6 +9,7 @@ process, on first use, and kept for the next report (the dashboard produces many
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import threading
@@ -20,7 +21,7 @@ WIDTH_PX = 900  # drawn at this width, twice the pixels, then set 15 cm wide in 
 SCALE = 2
 
 _lock = threading.Lock()
-_started = False
+_started = _registered = False
 
 
 class ChartsUnavailable(RuntimeError):
@@ -36,11 +37,38 @@ def png(figure: go.Figure, width_cm: float = 15.0) -> bytes:
     opts = {"format": "png", "scale": SCALE, "width": width, "height": height}
     with _lock:
         _start()
-        return kaleido.calc_fig_sync(figure, opts=opts)
+        try:
+            return kaleido.calc_fig_sync(figure, opts=opts)
+        except Exception:  # a browser that died or garbled its pipe: start it again, once
+            _restart()
+        try:
+            return kaleido.calc_fig_sync(figure, opts=opts)
+        except Exception as exc:
+            raise ChartsUnavailable(f"无法绘制图表：Chromium 未能完成绘制（{exc!r}）。") from exc
+
+
+def warm_up() -> None:
+    """Start Chromium in the background, while the brief's data are read (a cold brief's
+    largest cost); the first png() waits for it."""
+
+    def start() -> None:
+        with _lock, contextlib.suppress(ChartsUnavailable):  # png() raises it to the caller
+            _start()
+
+    threading.Thread(target=start, name="brief-charts", daemon=True).start()
+
+
+def _restart() -> None:
+    global _started
+    import kaleido
+
+    kaleido.stop_sync_server(silence_warnings=True)
+    _started = False
+    _start()
 
 
 def _start() -> None:
-    global _started
+    global _started, _registered
     if _started:
         return
     import kaleido
@@ -53,5 +81,6 @@ def _start() -> None:
         )
     os.environ["BROWSER_PATH"] = browser
     kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-    atexit.register(kaleido.stop_sync_server, silence_warnings=True)
-    _started = True
+    if not _registered:
+        atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+    _started = _registered = True

@@ -76,6 +76,7 @@ def produce(
     if reason := refusal(scope, province):
         audit.record(who, "report", f"已拒绝（{reason}）：{title(year, province)}", role=scope.key)
         raise BriefRefused(reason)
+    images.warm_up()
     con = scoped_connection(db, scope.role, scope.province)
     try:
         brief = compose(Source(con, scope), year, province, policy().roles[scope.role].label)

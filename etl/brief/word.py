@@ -26,6 +26,7 @@ from etl.brief.document import Brief, Figure, Heading, Paragraph, Table
 
 # 字号 in points: 二号 22, 三号 16, 四号 14, 小四 12, 五号 10.5.
 TITLE_PT, HEADING_PT, SUBHEADING_PT, BODY_PT, SMALL_PT = 22, 16, 14, 14, 10.5
+TEXT_WIDTH_CM = 15.6  # A4 less the margins below
 HEI = ("黑体", "SimHei", "Noto Sans CJK SC")
 SONG = ("Noto Serif CJK SC", "宋体", "SimSun")
 
@@ -198,11 +199,16 @@ def _table(doc, block: Table, _png) -> None:
     table = doc.add_table(rows=1 + len(block.rows), cols=len(block.headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = _widths(block)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid, which LibreOffice reads; Word reads the cells' too
     for r, cells in enumerate([block.headers, *block.rows]):
         row = table.rows[r]
         if r == 0:
             _repeat_header(row)
         for c, text in enumerate(cells):
+            row.cells[c].width = widths[c]
             para = row.cells[c].paragraphs[0]
             para.paragraph_format.line_spacing = Pt(16)
             para.paragraph_format.first_line_indent = Pt(0)
@@ -213,6 +219,17 @@ def _table(doc, block: Table, _png) -> None:
             run = para.add_run(str(text))
             _set_font(run, font(HEI) if r == 0 else font(SONG), SMALL_PT)
     doc.add_paragraph().paragraph_format.line_spacing = Pt(8)
+
+
+def _widths(block: Table) -> list[Cm]:
+    """Column widths across the text width, by the longest cell of each column (a long case
+    title gets room, a count column does not), never narrower than its header."""
+    longest = [
+        max(5, len(block.headers[c]) + 1, *(len(str(r[c])) for r in block.rows))
+        for c in range(len(block.headers))
+    ]
+    capped = [min(n, 24) for n in longest]
+    return [Cm(TEXT_WIDTH_CM * n / sum(capped)) for n in capped]
 
 
 def _repeat_header(row) -> None:
