@@ -52,8 +52,13 @@ def overall(b: Brief, src: Source, y: Year, provinces: pl.DataFrame, funnel: boo
             f"（{fmt.INTERNAL}：评审结果尚未公布）" if y.state.internal else "",
         )
     b.say(_scheme_sentence(y))
-    name = b.table(f"{y.year}年度主要指标", *_key_table(y), numeric={1, 2})
+    name = b.table(f"{y.year}年度主要指标", *_key_table(y), numeric={1, 2, 3})
     b.note(f"{name}中入选率 = 入选 ÷ 申报；平均分为初评专家总分的均值（满分100分）。")
+    if y.state.internal:
+        b.note(
+            f"{y.year}年度评审结果尚未公布，{name}中的进入终评、入选、入选率与平均分为"
+            f"{fmt.INTERNAL}数据，公布前不得外传。"
+        )
     if not funnel:
         return
     if y.state.withheld:
@@ -350,13 +355,16 @@ def trend(b: Brief, src: Source, y: Year, totals: pl.DataFrame) -> None:
     notes = states.year_notes(shown_years, "入选数")
     fig = charts.year_bars(list(shown_years["year"]), series, colours, notes=notes)
     name = b.figure("历年申报数与入选数", fig)
-    b.note(f"{name}虚线为2024年征集办法调整处；入选数未公布的年度标“入选数{fmt.WITHHELD}”。")
+    b.note(
+        f"{name}虚线为2024年征集办法调整处；入选数未公布的年度标“入选数{fmt.WITHHELD}”，"
+        f"尚未公布、仅本角色可见的标“{fmt.INTERNAL}”。"
+    )
     rows = []
     for r in shown_years.to_dicts():
         state = states.of_row(r)
         rows.append(
             [
-                str(r["year"]),
+                f"{r['year']}（{fmt.INTERNAL}）" if state.internal else str(r["year"]),
                 count(r["submissions"]),
                 count(r["provinces"]),
                 count(r["reached_final"], state, result=True),

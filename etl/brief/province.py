@@ -220,4 +220,4 @@ def _history(b: Brief, province: str, provinces: pl.DataFrame) -> None:
     notes = states.year_notes(mine, "入选数")
     fig = charts.year_bars(list(mine["year"]), series, colours, notes=notes)
     name = b.figure(f"{province}历年申报数与入选数", fig)
-    b.note(f"{name}2019—2023年为三类推选，2024年起为四个类别的典型案例；跨越调整的个数仅作参考。")
+    b.note(f"{name}中2019—2023年为三类推选，2024年起为四个类别的典型案例；跨越调整的个数仅作参考。")

@@ -119,3 +119,10 @@ def test_a_bureau_sees_only_its_own_quarantined_rows(brief):
     said = section_text(brief(2024, "浙江", role="bureau"), "数据质量说明")
     assert "浙江的申报表中被隔离" in said or "没有被隔离的行" in said
     assert "评分表" not in said
+
+
+def test_a_leader_reads_unpublished_results_marked_internal(brief):
+    history = table(brief(2024), "历年概况")
+    assert [r[0] for r in history.rows][-2:] == ["2024", "2025（内部）"]
+    assert "公布前不得外传" in text(brief(2025))
+    assert "公布前不得外传" not in text(brief(2024))
