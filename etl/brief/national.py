@@ -74,9 +74,8 @@ def _scheme_sentence(y: Year) -> str:
     label = rules.scheme_label if rules else ""
     if y.year == SCHEME_CHANGE_YEAR:
         return (
-            f"需要说明的是，{SCHEME_CHANGE_NOTE}：2019—2023年按先导单位、典型案例、成长项目三种申报"
-            "类型推选，2024年起只设典型案例，分新媒体平台建设、融合生产传播、综合信息服务、"
-            "体制机制改革四个类别。与2023年只比较申报、入选等总数与比率。"
+            "2019—2023年按先导单位、典型案例、成长项目三种申报类型推选，2024年起只设典型案例，"
+            "分新媒体平台建设、融合生产传播、综合信息服务、体制机制改革四个类别。"
         )
     if y.before is None:
         return f"本年度按{label}推选；没有可比的上一年度，不作同比。"
