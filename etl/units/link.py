@@ -72,12 +72,13 @@ def write_decisions(decisions: list[Decision], path: Path | None = None) -> None
 def link_units(con: duckdb.DuckDBPyConnection, decisions: list[Decision] | None = None) -> None:
     """core.unit_names (every name seen, with its unit_id) and meta.unit_matches (to review)."""
     seen = _names_seen(con)
-    records = _records(seen)
+    spelled = _spellings(seen)
+    records = _records(seen, spelled)
     pairs = _scored_pairs(records)
     decided = _decided(decisions if decisions is not None else read_decisions())
     merged = [p for p in pairs if _merges(p, decided)]
     unit_of = _clusters(records, merged)
-    _write(con, seen, records, unit_of, _to_review(pairs, decided, unit_of))
+    _write(con, seen, spelled, records, unit_of, _to_review(pairs, decided, unit_of))
 
 
 def _names_seen(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -89,16 +90,20 @@ def _names_seen(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ).pl()
 
 
-def _records(seen: pl.DataFrame) -> pl.DataFrame:
-    """One record per (normalised name, province): the unit the linkage compares."""
+def _spellings(seen: pl.DataFrame) -> pl.DataFrame:
+    """Each distinct (name, province) once, with its normalised parts (names are few, rows many)."""
     names = seen.select("unit_name", "province").unique()
     split = [parts(n, p) for n, p in names.iter_rows()]
-    names = names.with_columns(
-        pl.Series("norm", [s.norm for s in split]),
-        pl.Series("family", [s.family for s in split]),
-        pl.Series("stem", [s.stem for s in split]),
-        pl.Series("head", [s.head for s in split]),
+    return names.with_columns(
+        pl.Series("norm", [s.norm for s in split], pl.String),
+        pl.Series("family", [s.family for s in split], pl.String),
+        pl.Series("stem", [s.stem for s in split], pl.String),
+        pl.Series("head", [s.head for s in split], pl.String),
     )
+
+
+def _records(seen: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
+    """One record per (normalised name, province): the unit the linkage compares."""
     facts = seen.join(names, on=["unit_name", "province"], nulls_equal=True)
     return (
         facts.group_by("norm", "province")
@@ -246,6 +251,7 @@ def _to_review(
 def _write(
     con: duckdb.DuckDBPyConnection,
     seen: pl.DataFrame,
+    spelled: pl.DataFrame,
     records: pl.DataFrame,
     unit_of: dict[str, str],
     review: list[dict],
@@ -253,10 +259,10 @@ def _write(
     ids = records.select("unique_id", "norm", "province", "first_name").with_columns(
         pl.col("unique_id").replace_strict(unit_of).alias("unit_id")
     )
-    norm = [parts(n, p).norm for n, p in seen.select("unit_name", "province").iter_rows()]
-    names = seen.with_columns(pl.Series("norm", norm)).join(
+    spelled_ids = spelled.select("unit_name", "province", "norm").join(
         ids.select("norm", "province", "unit_id"), on=["norm", "province"], nulls_equal=True
     )
+    names = seen.join(spelled_ids, on=["unit_name", "province"], nulls_equal=True)
     con.register("_names", names.to_arrow())
     con.execute(
         "create or replace table core.unit_names as select unit_id, unit_name, province, "
