@@ -56,19 +56,18 @@ def reject(number: int, by: str | None, db: Path | None) -> None:
 
 def _decide(number: int, merge: bool, by: str | None, db: Path | None) -> None:
     from etl.cli.users import cli_user
-    from etl.pipeline.load import rebuild
-    from etl.units.decide import NoSuchMatch, decide
+    from etl.pipeline.load import unit_decision
+    from etl.units.decide import NoSuchMatch
     from etl.units.link import aliases_path
 
+    _read(db).close()
     try:
-        with duckdb.connect(str(db_path(db)), read_only=True) as con:
-            made = decide(con, number, merge, by or cli_user())
+        made = unit_decision(number, merge, by or cli_user(), db)
     except NoSuchMatch:
         warn(f"错误：待确认列表中没有编号 {number}。请先运行 python -m etl units review 查看编号。")
         sys.exit(2)
-    version = rebuild(db)
     say(f"已记录：{made.alias} 与 {made.canonical}（{made.province}）{made.decision}；"
-        f"决定已写入 {aliases_path()}，仓库已重建（版本 {version}）。")  # fmt: skip
+        f"决定已写入 {aliases_path()}，仓库已重建。")  # fmt: skip
 
 
 def _read(db: Path | None) -> duckdb.DuckDBPyConnection:

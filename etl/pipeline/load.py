@@ -255,6 +255,17 @@ def rebuild(db: Path | str | None = None) -> str:
     return version
 
 
+def unit_decision(number: int, merge: bool, by: str, db: Path | str | None = None):
+    """A person's decision on suggestion `number` of meta.unit_matches, kept in
+    unit_aliases.csv, then the warehouse rebuilt so that it holds; returns the decision."""
+    from etl.units.decide import decide
+
+    with duckdb.connect(str(db_path(db)), read_only=True) as con:
+        made = decide(con, number, merge, by)
+    rebuild(db)
+    return made
+
+
 def _write_run(con, run: RunSummary, staged: list[StagedFile], progress: bool) -> None:
     next_seq = con.execute("select coalesce(max(load_seq), 0) + 1 from meta.load_files")
     first_seq = next_seq.fetchone()[0]
