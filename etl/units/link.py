@@ -71,6 +71,7 @@ def write_decisions(decisions: list[Decision], path: Path | None = None) -> None
 
 def link_units(con: duckdb.DuckDBPyConnection, decisions: list[Decision] | None = None) -> None:
     """core.unit_names (every name seen, with its unit_id) and meta.unit_matches (to review)."""
+    con.execute(f"create or replace temp table _seen as {SEEN_SQL}")
     seen = _names_seen(con)
     spelled = _spellings(seen)
     records = _records(seen, spelled)
@@ -78,21 +79,33 @@ def link_units(con: duckdb.DuckDBPyConnection, decisions: list[Decision] | None 
     decided = _decided(decisions if decisions is not None else read_decisions())
     merged = [p for p in pairs if _merges(p, decided)]
     unit_of = _clusters(records, merged)
-    _write(con, seen, spelled, records, unit_of, _to_review(pairs, decided, unit_of))
+    _write(con, spelled, records, unit_of, _to_review(pairs, decided, unit_of))
+
+
+# Every name seen, one row per file row (core.unit_names adds the unit_id).
+SEEN_SQL = """
+    select unit_name, province, unit_level, unit_type, year, file_id, excel_row,
+        '申报表' as source, unit_key
+    from staging.stg_submissions
+    union all by name
+    select unit_name, province, null as unit_level, null as unit_type, year, file_id, excel_row,
+        '公布名单' as source, unit_key
+    from staging.stg_outcomes
+"""
 
 
 def _names_seen(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """One row per (name, province) seen: its usual level and type, its first year."""
     return con.sql(
-        "select unit_name, province, unit_level, unit_type, year, file_id, excel_row, "
-        "'申报表' as source from staging.stg_submissions union all by name "
-        "select unit_name, province, null as unit_level, null as unit_type, year, file_id, "
-        "excel_row, '公布名单' as source from staging.stg_outcomes"
+        "select unit_name, province, mode(unit_level) as unit_level, "
+        "mode(unit_type) as unit_type, min(year) as year "
+        "from _seen group by all"
     ).pl()
 
 
 def _spellings(seen: pl.DataFrame) -> pl.DataFrame:
     """Each distinct (name, province) once, with its normalised parts (names are few, rows many)."""
-    names = seen.select("unit_name", "province").unique()
+    names = seen.select("unit_name", "province")
     split = [parts(n, p) for n, p in names.iter_rows()]
     return names.with_columns(
         pl.Series("norm", [s.norm for s in split], pl.String),
@@ -250,7 +263,6 @@ def _to_review(
 
 def _write(
     con: duckdb.DuckDBPyConnection,
-    seen: pl.DataFrame,
     spelled: pl.DataFrame,
     records: pl.DataFrame,
     unit_of: dict[str, str],
@@ -262,15 +274,14 @@ def _write(
     spelled_ids = spelled.select("unit_name", "province", "norm").join(
         ids.select("norm", "province", "unit_id"), on=["norm", "province"], nulls_equal=True
     )
-    names = seen.join(spelled_ids, on=["unit_name", "province"], nulls_equal=True)
-    con.register("_names", names.to_arrow())
+    con.register("_ids", spelled_ids.select("unit_name", "province", "unit_id").to_arrow())
     con.execute(
-        "create or replace table core.unit_names as select unit_id, unit_name, province, "
-        "unit_level, unit_type, year, file_id, excel_row, source, "
-        "regexp_replace(lower(unit_name), '[\\s\"“”‘’《》「」]', '', 'g') as unit_key "
-        "from _names order by unit_id, year, file_id, excel_row"
+        "create or replace table core.unit_names as select ids.unit_id, seen.* "
+        "from _seen as seen inner join _ids as ids on ids.unit_name = seen.unit_name "
+        "and ids.province is not distinct from seen.province"
     )
-    con.unregister("_names")
+    con.unregister("_ids")
+    con.execute("drop table _seen")
     first = dict(zip(ids["unique_id"], ids["first_name"], strict=True))
     rows = [
         {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from etl.reference.places import infer_province
 
@@ -31,14 +32,20 @@ class NameParts:
 def parts(name: str, province: str | None) -> NameParts:
     norm = normalise(name, province)
     tag = COPY_TAG.search(norm)
-    core = COPY_TAG.sub("", norm)
-    family, stem = _family(core)
     suffix = tag.group() if tag else ""
-    return NameParts(norm, family, stem + suffix, core[:2] + suffix)
+    family, stem = _family(norm.removesuffix(suffix))
+    return NameParts(norm, family, stem + suffix, norm[:2] + suffix)
 
 
 def normalise(name: str, province: str | None) -> str:
     text = "".join(unicodedata.normalize("NFKC", name or "").split()).strip('"“”‘’《》「」')
+    tag = COPY_TAG.search(text)
+    suffix = tag.group() if tag else ""
+    return _normalised(text.removesuffix(suffix), province) + suffix
+
+
+@lru_cache(maxsize=65536)
+def _normalised(text: str, province: str | None) -> str:
     for short, full in SYNONYMS:
         text = text.replace(short, full)
     return _without_own_province(text, province)
