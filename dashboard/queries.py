@@ -295,6 +295,11 @@ def row_flags(provinces: list[str]) -> pl.DataFrame:
     return run("row_flags", provinces=provinces)
 
 
+def unit_matches() -> pl.DataFrame:
+    """Suggested unit matches a person must decide (合并 / 不合并), best score first."""
+    return run("unit_matches")
+
+
 def corrections() -> pl.DataFrame:
     """Corrections the loader made without asking, with the rule that made them."""
     return run("corrections")

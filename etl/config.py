@@ -42,6 +42,12 @@ SETTINGS = {
         ),
         Setting("audit", "CONVERGENCE_AUDIT", "data/audit.duckdb", "审计日志文件（DuckDB）"),
         Setting(
+            "unit_aliases",
+            "CONVERGENCE_UNIT_ALIASES",
+            "data/reference/unit_aliases.csv",
+            "单位名称的人工决定（别名 → 规范名称，合并或不合并）；每次重建仓库都沿用",
+        ),
+        Setting(
             "trusted_header",
             "CONVERGENCE_TRUSTED_HEADER",
             None,

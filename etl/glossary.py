@@ -55,6 +55,7 @@ AUDIT_ACTIONS = {
     "user_passwd": "修改密码",
     "user_disable": "停用用户",
     "user_unlock": "解除锁定",
+    "unit_decision": "单位名称决定",
 }
 
 # Warehouse columns as a table header names them.

@@ -15,6 +15,7 @@ LAYERS = (
     ("etl.reference",),
     ("etl.glossary",),
     ("etl.present",),
+    ("etl.units",),
     ("etl.pipeline",),
     ("etl.access",),
     ("etl.simulate",),

@@ -14,7 +14,9 @@ import streamlit as st
 
 from dashboard import auth, components, queries
 from etl import glossary
+from etl.access import audit
 from etl.config import db_path, docs_dir
+from etl.pipeline.load import unit_decision
 from etl.present import fmt, labels
 from etl.reference.contract import SPECS
 
@@ -31,6 +33,8 @@ RUN_COLUMNS = {
     "rules": "检查规则",
     "rules_failed": "未通过规则",
 }
+MATCH_COLUMNS = {"province": "所属省份", "name_a": "名称一", "name_b": "名称二", "score": "得分",
+                 "reason": "原因"}  # fmt: skip
 FIELD_HEADERS = {c.field: c.header for spec in SPECS for c in spec.columns}
 ISSUE_COLUMNS = {
     "finished_at": "导入时间",
@@ -65,6 +69,8 @@ def main() -> None:
     else:
         st.subheader("被隔离的行")
         components.empty("按当前角色的权限，不显示被隔离和警告的行（其中有各省申报表的原始内容）。")
+    if queries.can_read("meta.unit_matches"):
+        _unit_matches()
     if queries.can_read("meta.corrections"):
         _corrections()
     if auth.current().role.internal:
@@ -214,6 +220,48 @@ def _flags(provinces: list[str]) -> None:
     st.caption("警告规则未通过：这些行已进入仓库，并做了标记，请核实。")
     parts = ("+".join(provinces),) if provinces else ()
     components.table(_issues(rows), "警告行", None, "flags", extra_parts=parts)
+
+
+def _unit_matches() -> None:
+    """The unit registry's suggestions; an admin decides each, and the warehouse is rebuilt."""
+    st.subheader("单位名称待确认")
+    rows = queries.unit_matches()
+    if rows.is_empty():
+        components.empty("没有待确认的单位名称匹配。")
+        return
+    st.caption(
+        "单位登记不能自动判定是否同一单位的名称（得分 0.5–0.99）。决定写入 "
+        "data/reference/unit_aliases.csv，之后每次重建都沿用。"
+    )
+    shown = rows.rename(MATCH_COLUMNS).with_columns(pl.col("得分").round(2))
+    st.dataframe(shown.to_pandas(), hide_index=True, key="unit_matches")
+    if auth.current().scope.role != "admin":
+        return
+    options = [
+        f"{i}. {a} ↔ {b}" for i, (a, b) in enumerate(rows.select("name_a", "name_b").iter_rows(), 1)
+    ]
+    chosen = st.selectbox("待确认的一对", options, key="unit_match_pick")
+    number = options.index(chosen) + 1
+    left, right, _ = st.columns([1, 1, 3])
+    if left.button("确认是同一单位", type="primary", key="unit_match_confirm"):
+        _decide(number, merge=True)
+    if right.button("不是同一单位", key="unit_match_reject"):
+        _decide(number, merge=False)
+
+
+def _decide(number: int, merge: bool) -> None:
+    access = auth.current()
+    with st.spinner("正在记录决定并重建仓库，看板照常可用…"):
+        try:
+            made = unit_decision(number, merge, access.who)
+        except Exception as exc:  # noqa: BLE001 - the message is for the admin
+            st.error(f"未能记录：{exc}")
+            return
+    audit.record(access.who, "unit_decision", f"{made.alias} ↔ {made.canonical}：{made.decision}",
+                 role=access.scope.key)  # fmt: skip
+    st.success(
+        f"已记录：{made.alias} 与 {made.canonical}（{made.province}）{made.decision}，仓库已重建。"
+    )
 
 
 def _corrections() -> None:

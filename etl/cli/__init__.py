@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from etl.cli import chinese, data, report, serve, settings, sql, users
+from etl.cli import chinese, data, report, serve, settings, sql, units, users
 from etl.cli.options import CONTEXT, Group, db_option, quiet_option
 
 chinese.install()
@@ -34,6 +34,7 @@ for command in (
     sql.sql,
     report.report,
     users.user,
+    units.units,
     settings.settings,
     serve.serve,
 ):

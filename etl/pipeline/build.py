@@ -16,6 +16,7 @@ import polars as pl
 from etl.config import SQL_DIR
 from etl.reference.geography import provinces
 from etl.reference.programme import domains, programme
+from etl.units.link import link_units
 
 LAYERS = (("staging", "staging", "view"), ("core", "core", "table"), ("marts", "mart", "table"))
 SCHEMAS = ("raw", "ref", "staging", "core", "mart", "meta")
@@ -26,6 +27,8 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     write_reference(con)
     create_macros(con)  # the scalar ones, which models use
     for folder, schema, materialise in LAYERS:
+        if schema == "core":
+            link_units(con)  # core.unit_names: the registry the core models key units on
         for name, sql in ordered_models(SQL_DIR / folder, schema):
             kind = "view" if materialise == "view" else "table"
             con.execute(f"create or replace {kind} {schema}.{name} as\n{sql}")

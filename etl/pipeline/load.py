@@ -12,8 +12,10 @@ import os
 import shutil
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -230,6 +232,38 @@ def _publish(target: Path, run: RunSummary, staged: list[StagedFile], progress: 
         os.replace(building, target)
     finally:
         building.unlink(missing_ok=True)
+
+
+def rebuild(db: Path | str | None = None) -> str:
+    """Rebuild every model from what is loaded (after a decision on unit names), in a copy
+    swapped in atomically, under a new warehouse version; return the version."""
+    target = db_path(db)
+    version = datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    with writer_lock(target):
+        building = target.with_name(f"{target.name}.building-{os.getpid()}")
+        shutil.copyfile(target, building)
+        try:
+            with duckdb.connect(str(building)) as con:
+                build(con)
+                con.execute(
+                    "update meta.warehouse set version = ?, built_at = ?", [version, datetime.now()]
+                )
+                con.execute("checkpoint")
+            os.replace(building, target)
+        finally:
+            building.unlink(missing_ok=True)
+    return version
+
+
+def unit_decision(number: int, merge: bool, by: str, db: Path | str | None = None):
+    """A person's decision on suggestion `number` of meta.unit_matches, kept in
+    unit_aliases.csv, then the warehouse rebuilt so that it holds; returns the decision."""
+    from etl.units.decide import decide
+
+    with duckdb.connect(str(db_path(db)), read_only=True) as con:
+        made = decide(con, number, merge, by)
+    rebuild(db)
+    return made
 
 
 def _write_run(con, run: RunSummary, staged: list[StagedFile], progress: bool) -> None:

@@ -75,7 +75,7 @@ matched as (
 
 submitted as (
     select
-        submissions.* exclude (file_id),
+        submissions.* exclude (file_id, excel_row),
         matched.outcome_id is not null as is_selected,
         coalesce(reached.stage_order, if(matched.outcome_id is not null, 3, null)) as stage_order,
         '申报表' as source,
@@ -125,6 +125,13 @@ published_only as (
     where outcome_id not in (select outcome_id from matched)
 ),
 
+-- The unit registry (etl/units): every name seen, in its province, with its unit_id.
+unit_ids as (
+    select unit_key as name_key, province as name_province, any_value(unit_id) as unit_id
+    from core.unit_names
+    group by all
+),
+
 unioned as (
     select * from submitted
     union all by name
@@ -139,7 +146,7 @@ final as (
         unioned.category,
         unioned.province,
         provinces.region,
-        substr(md5(unioned.unit_key), 1, 12) as unit_id,
+        unit_ids.unit_id,
         unioned.unit_name,
         unioned.unit_type,
         unioned.unit_level,
@@ -158,6 +165,9 @@ final as (
         -- published; a role that may not see them reads 'withheld' and nulls: etl/access).
         if(years.results_published, 'published', 'internal') as result_status
     from unioned
+    left join unit_ids
+        on unit_ids.name_key = unioned.unit_key
+        and unit_ids.name_province is not distinct from unioned.province
     left join provinces using (province)
     left join stages using (stage_order)
     left join years using (year)

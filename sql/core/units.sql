@@ -1,4 +1,5 @@
--- Grain: one row per submitting unit, across years (a unit is its name, spaces and quotes aside).
+-- Grain: one row per submitting unit, across years and names: the unit registry (etl/units)
+-- decides which names are one unit; names lists them all, first-seen first.
 -- Key: unit_id
 with submissions as (
     select * from core.submissions
@@ -24,10 +25,21 @@ activity as (
     group by all
 ),
 
+names as (
+    select unit_id, list(unit_name order by first_year, unit_name) as names
+    from (
+        select unit_id, unit_name, min(year) as first_year
+        from core.unit_names
+        group by all
+    )
+    group by all
+),
+
 final as (
-    select latest.*, activity.* exclude (unit_id)
+    select latest.*, activity.* exclude (unit_id), coalesce(names.names, []) as names
     from latest
     inner join activity using (unit_id)
+    left join names using (unit_id)
 )
 
 select * from final

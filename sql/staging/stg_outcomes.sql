@@ -44,7 +44,8 @@ final as (
         place_note,
         unit_key,
         title_key,
-        file_id
+        file_id,
+        excel_row
     from latest
 )
 

@@ -28,7 +28,8 @@ final as (
         is_recommended,
         regexp_replace(lower(unit_name), '[\s"“”‘’《》「」]', '', 'g') as unit_key,
         regexp_replace(lower(title), '[\s"“”‘’《》「」]', '', 'g') as title_key,
-        file_id
+        file_id,
+        excel_row
     from latest
 )
 
