@@ -145,3 +145,23 @@ def test_a_years_note_sits_under_its_year_and_covers_no_bar(open_page, title, pa
             for a in fig["layout"].get("annotations", [])
         )
     assert noted and all("入选数" in tick for tick in noted), noted
+
+
+def test_a_bureau_opens_rank_moves_on_a_group_with_its_finalists(open_page, sql) -> None:
+    """A bureau with no finalist in the first category opens on one where it has some."""
+    province = sql(
+        "select province from core.scores where year = 2024 and stage = '终评' "
+        "and province <> '中央单位' "
+        "group by province having count(*) filter (where category = "
+        "(select categories[1] from ref.programme_years where year = 2024)) = 0 "
+        "order by province limit 1"
+    )
+    at = open_page("评分分析", year="2024", view="排名变化", role="bureau", **{"as": province})
+    group = at.selectbox(key="rank_group").value
+    finalists = sql(
+        "select count(distinct submission_id) from core.scores where year = 2024 "
+        "and stage = '终评' and province = ? and coalesce(category, track) = ?",
+        [province, group],
+    )
+    assert finalists > 0, (province, group)
+    assert len(table(at, "终评名次")) == finalists
