@@ -376,7 +376,10 @@ def _published(f: Filters, province: str) -> None:
     if listed.is_empty():
         components.empty(f"{province}在已公布的年度中没有入选条目。")
         return
-    st.caption(f"{labels.PUBLIC_INFO}：已公布年度的入选名单（单位与案例名称，与公布名单一致）。")
+    st.caption(
+        "已公布年度的入选名单：只有公布名单所列的单位与案例名称，不含得分。"
+        + (f"（演示仓库为{labels.SIMULATED}）" if queries.version().is_simulated else "")
+    )
     parts = (province, "公布名单", f.slug(with_year=False))
     components.table(labels.rename(listed), "公布的入选名单", None, "published", extra_parts=parts)
 

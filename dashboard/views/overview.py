@@ -88,7 +88,8 @@ def _selected_list(f: Filters, state: states.YearState) -> None:
     listed = queries.published_selections(f, None, f.year)
     if listed.is_empty():
         return
-    with st.expander(f"{f.year}年度入选名单（{labels.PUBLIC_INFO}，共 {listed.height} 个）"):
+    simulated = f"，{labels.SIMULATED}" if queries.version().is_simulated else ""
+    with st.expander(f"{f.year}年度入选名单（共 {listed.height} 个{simulated}）"):
         shown = listed.drop("year")
         components.table(labels.rename(shown), "入选名单", f, "selected_list")
 

@@ -272,7 +272,7 @@ def _ranks(f: Filters, stats: pl.DataFrame) -> None:
     if not groups:
         components.empty(f"{f.year}年度在当前筛选条件下没有进入终评的案例。")
         return
-    group = st.selectbox("类型/类别", groups, key="rank_group")
+    group = st.selectbox("类型/类别", groups, index=_first_with_cases(f, groups), key="rank_group")
     moves = labels.with_shown_titles(queries.rank_moves(f, group))
     if moves.is_empty():
         components.empty(f"{group}在当前筛选条件下没有进入终评的案例。")
@@ -302,6 +302,14 @@ def _ranks(f: Filters, stats: pl.DataFrame) -> None:
     )
     names = {"final_rank": "终评名次", "first_rank": "初评名次", "second_rank": "复评名次"}
     components.table(labels.rename(shown, names), f"名次变化_{group}", f, "ranks")
+
+
+def _first_with_cases(f: Filters, groups: list[str]) -> int:
+    """A bureau, whose copy holds its own cases only, opens on a group where it has a
+    finalist rather than on an empty one; every other role opens on the first group."""
+    if not queries.scope().province:
+        return 0
+    return next((i for i, g in enumerate(groups) if queries.rank_moves(f, g).height), 0)
 
 
 main()

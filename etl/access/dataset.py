@@ -132,13 +132,20 @@ def documented() -> Documented:
     for line in SCHEMA_DOC.read_text(encoding="utf-8").splitlines():
         if heading := _HEADING.match(line):
             current = heading[1]
-            tables[current] = heading[2].strip()
+            tables[current] = _plain(heading[2])
         elif line.startswith(_SHARED):
             current = "*"
         elif item := _ITEM.match(line):
-            tables.setdefault(item[1], item[2].strip())
+            tables.setdefault(item[1], _plain(item[2]))
         elif current and (row := _ROW.match(line)) and row[1] != "列":
-            columns[(current, row[1])] = row[3]
+            columns[(current, row[1])] = _plain(row[3])
         elif line.startswith("## "):
             current = None
     return Documented(tables, columns)
+
+
+def _plain(text: str) -> str:
+    """Markdown as a reader of a CSV sees it: no backticks or bold marks, no English gloss in
+    brackets after the Chinese."""
+    text = re.sub(r"\s*\([A-Za-z][^()]*\)$", "", text.replace("`", "").replace("**", ""))
+    return text.strip()

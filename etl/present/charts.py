@@ -155,23 +155,16 @@ def year_bars(
     never read as zero."""
     labels = [str(y) for y in years]
     fig = grouped_bars(labels, series, colours, kind)
-    fig.update_xaxes(type="category", title="年度")
-    for year, note in (notes or {}).items():
-        if str(year) not in labels:
-            continue
-        fig.add_annotation(
-            # The category's position, not its name: Plotly reads a name such as "2025" as
-            # the number 2025 and stretches the axis until every bar is squeezed at the left.
-            x=labels.index(str(year)),
-            y=0,
-            yref="y",
-            text=note,
-            showarrow=False,
-            yanchor="bottom",
-            textangle=-90,
-            font={"size": 11, "color": theme.SCHEME_CHANGE_COLOUR},
-            bgcolor="rgba(237,242,247,0.9)",
-        )
+    # The note goes under its year's tick: drawn over the bars, it hid the bar beside the one
+    # that is missing (e.g. 2025's 申报数 under 入选数未公布).
+    notes = {str(y): note for y, note in (notes or {}).items() if str(y) in labels}
+    fig.update_xaxes(
+        type="category",
+        title="年度",
+        tickmode="array",
+        tickvals=labels,
+        ticktext=[f"{y}<br><sub>{notes[y]}</sub>" if y in notes else y for y in labels],
+    )
     return mark_scheme_change(fig, years)
 
 

@@ -33,7 +33,6 @@ UNTITLED = "〔单位〕"
 UNTITLED_NOTE = (
     "〔单位〕：公布名单只列出单位、没有案例名称的条目（如先导单位），在案例名称处显示单位名称。"
 )
-PUBLIC_INFO = "公开信息"  # beside 模拟数据 where a figure or list is the published one
 
 
 @dataclass(frozen=True)

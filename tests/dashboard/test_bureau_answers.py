@@ -126,19 +126,42 @@ def test_the_overview_lists_the_years_selected_cases(open_page, sql, role) -> No
     ("title", "params"),
     [("地区对比", {"role": "leader", "province": "浙江"}), ("年度趋势", {"role": "researcher"})],
 )
-def test_a_years_note_sits_on_its_year_and_the_bars_keep_their_axis(open_page, title, params):
-    """A note such as 入选数未公布 is placed at its year's category; placed by the name
-    "2025", Plotly read it as x = 2025 and squeezed every bar into the left edge."""
+def test_a_years_note_sits_under_its_year_and_covers_no_bar(open_page, title, params):
+    """A note such as 入选数未公布 is written under its year's tick. Placed by the name "2025"
+    Plotly read it as x = 2025 and squeezed every bar into the left edge; drawn over the bars
+    it hid 2025's 申报数."""
     at = open_page(title, year="2024", **params)
-    checked = 0
+    unpublished = "2025"
+    noted = []
     for fig in figures(at):
         axis = fig["layout"].get("xaxis", {})
-        if axis.get("type") != "category":
+        if axis.get("type") != "category" or "ticktext" not in axis:
             continue
-        years = sorted({x for trace in fig["data"] for x in trace.get("x") or []})
-        for note in fig["layout"].get("annotations", []):
-            if note.get("xref", "x") != "x" or not str(note.get("text", "")).startswith("入选数"):
-                continue
-            assert isinstance(note["x"], int) and 0 <= note["x"] < len(years), note
-            checked += 1
-    assert checked >= 1  # the unpublished year's note was on the page
+        ticks = dict(zip(axis["tickvals"], axis["ticktext"], strict=True))
+        assert all(tick.startswith(year) for year, tick in ticks.items())
+        noted.append(ticks[unpublished])
+        assert not any(
+            str(a.get("text", "")).startswith("入选数")
+            for a in fig["layout"].get("annotations", [])
+        )
+    assert noted and all("入选数" in tick for tick in noted), noted
+
+
+def test_a_bureau_opens_rank_moves_on_a_group_with_its_finalists(open_page, sql) -> None:
+    """A bureau with no finalist in the first category opens on one where it has some."""
+    province = sql(
+        "select province from core.scores where year = 2024 and stage = '终评' "
+        "and province <> '中央单位' "
+        "group by province having count(*) filter (where category = "
+        "(select categories[1] from ref.programme_years where year = 2024)) = 0 "
+        "order by province limit 1"
+    )
+    at = open_page("评分分析", year="2024", view="排名变化", role="bureau", **{"as": province})
+    group = at.selectbox(key="rank_group").value
+    finalists = sql(
+        "select count(distinct submission_id) from core.scores where year = 2024 "
+        "and stage = '终评' and province = ? and coalesce(category, track) = ?",
+        [province, group],
+    )
+    assert finalists > 0, (province, group)
+    assert len(table(at, "终评名次")) == finalists
