@@ -19,6 +19,7 @@ import hashlib
 import os
 import re
 import secrets
+import threading
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -137,6 +138,9 @@ def authenticate(
     """The user, if the password is right and the name is neither locked nor disabled.
 
     Every attempt is written to the audit log; see `locked_until` for why one was refused.
+    Counting the failures, checking the password and recording the outcome happen under one
+    lock per name (across threads and processes): parallel guesses queue, so no more than
+    MAX_FAILURES passwords are ever checked in a window.
     """
     now = now or datetime.now()
     user = load_users(path).get(name)
@@ -144,6 +148,13 @@ def authenticate(
         _verify(_dummy_hash(), password)  # as slow as a real check: names cannot be probed
         audit.record(_UNKNOWN, "sign_in_failed", "用户名不存在", at=now)
         return None
+    with _signing_in(name):
+        return _checked_sign_in(user, password, path, now)
+
+
+def _checked_sign_in(user: User, password: str, path, now: datetime) -> User | None:
+    """count failures → verify → record, for a known name (the caller holds its lock)."""
+    name = user.name
     if locked_until(name, now=now):
         _verify(_dummy_hash(), password)  # the password is not checked, but as slowly
         audit.record(name, "sign_in_locked", "连续失败次数过多", role=user.scope.key, at=now)
@@ -157,6 +168,24 @@ def authenticate(
         user = load_users(path)[name]
     audit.record(name, "sign_in", "", role=user.scope.key, at=now)
     return user
+
+
+_name_locks: dict[str, threading.Lock] = {}
+_name_locks_guard = threading.Lock()
+
+
+@contextmanager
+def _signing_in(name: str) -> Iterator[None]:
+    """One sign-in per name at a time: a thread lock (POSIX record locks do not exclude the
+    threads of one process) and a byte-range lock beside the audit file (other processes)."""
+    with _name_locks_guard:
+        local = _name_locks.setdefault(name, threading.Lock())
+    target = audit.audit_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    offset = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
+    with local, open(target.with_name(target.name + ".sign-in.lock"), "a") as handle:
+        fcntl.lockf(handle, fcntl.LOCK_EX, 1, offset)
+        yield
 
 
 def locked_until(name: str, *, now: datetime | None = None) -> datetime | None:
