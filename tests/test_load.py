@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -196,3 +197,87 @@ def test_db_env_var_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("CONVERGENCE_DB", str(db))
     load(SMALL[:1], None, progress=False)
     assert scalar(db, "select count(*) from core.submissions") == 5
+
+
+def _etl(db: Path, *args: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "etl", "--quiet", "--db", str(db), *args]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_for(found, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not found() and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert found(), what
+
+
+def _completed(db: Path, files: list[Path], tmp_path: Path) -> dict:
+    """The fingerprint the same load gives when nothing interrupts it."""
+    twin = tmp_path / "twin" / db.name
+    twin.parent.mkdir()
+    shutil.copyfile(db, twin)
+    load(files, twin, progress=False)
+    return fingerprint(twin)
+
+
+@pytest.mark.slow
+def test_killed_while_writing_the_data_docs(tmp_path: Path) -> None:
+    """Data Docs follow the swap: a kill there leaves the completed load, nothing else."""
+    db = tmp_path / "w" / "warehouse.duckdb"
+    db.parent.mkdir()
+    load(SMALL, db, progress=False)
+    shutil.rmtree(db.parent / "docs")
+    before, files = fingerprint(db), sample_files()[:3]
+    completed = _completed(db, files, tmp_path)
+    proc = _etl(db, "load", *map(str, files))
+    _wait_for(lambda: (db.parent / "docs").exists(), "the Data Docs were never begun")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert fingerprint(db) in (before, completed)
+    assert not list(db.parent.glob("warehouse.duckdb.building-*"))
+    assert load(files[:1], db, progress=False).status in ("succeeded", "nothing new")
+
+
+@pytest.mark.slow
+def test_killed_demo_beside_a_load(demo_db: Path, tmp_path: Path) -> None:
+    """A demo killed while it waits for a load costs the load nothing."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(demo_db, db)
+    completed = _completed(db, SMALL[:1], tmp_path)
+    loading = _etl(db, "load", str(SMALL[0]))
+    _wait_for(lambda: list(tmp_path.glob("warehouse.duckdb.building-*")), "the load never built")
+    demo = _etl(db, "demo")
+    time.sleep(0.3)
+    os.kill(demo.pid, signal.SIGKILL)
+    demo.wait()
+    assert loading.wait(120) == 0
+    assert fingerprint(db) == completed
+
+
+@pytest.mark.slow
+def test_killed_while_building_the_demo(demo_db: Path, tmp_path: Path) -> None:
+    """A demo killed while it builds leaves the warehouse it would have replaced."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(demo_db, db)
+    before = fingerprint(db)
+    demo = _etl(db, "demo")
+    _wait_for(lambda: list(tmp_path.glob("warehouse.duckdb.demo*")), "the demo never built")
+    time.sleep(0.5)
+    os.kill(demo.pid, signal.SIGKILL)
+    demo.wait()
+    assert fingerprint(db) == before
+
+
+@pytest.mark.slow
+def test_two_identical_loads_give_identical_marts(demo_db: Path, tmp_path: Path) -> None:
+    """Float sums taken in a different order differ in the last bits: the marts order them."""
+    again = tmp_path / "again.duckdb"
+    load(sample_files(), again, simulated=True, progress=False)
+    marts = tuple(
+        f"mart.{name}"
+        for (name,) in rows(
+            demo_db, "select table_name from duckdb_tables() where schema_name = 'mart'"
+        )
+    )
+    assert len(marts) >= 8
+    assert fingerprint(again, marts) == fingerprint(demo_db, marts)

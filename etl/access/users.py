@@ -36,6 +36,7 @@ from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from etl.access import audit
 from etl.access.scopes import Scope
 from etl.config import setting_path
+from etl.writing import chinese_write_errors, writer_lock
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -283,17 +284,19 @@ def _read(path: Path) -> dict:
 @contextmanager
 def _editing(path: Path) -> Iterator[dict]:
     """Read, change and write the users file atomically, one writer at a time."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with writer_lock(path):
         data = _read(path)
         data["settings"].setdefault("session_secret", secrets.token_hex(32))
         yield data
         fresh = path.with_name(path.name + ".writing")
-        fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(_toml(data))
-        os.replace(fresh, path)
+        try:
+            with chinese_write_errors(path, "用户文件保持原样"):
+                fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(_toml(data))
+                os.replace(fresh, path)
+        finally:
+            fresh.unlink(missing_ok=True)
 
 
 _HEADER = (

@@ -7,13 +7,11 @@ warehouse as it was, and a dashboard reading it meanwhile keeps its open file.
 
 from __future__ import annotations
 
-import fcntl
+import errno
 import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -29,6 +27,7 @@ from etl.pipeline.run import FileResult, RunSummary
 from etl.pipeline.stage import StagedFile, stage_file, write_staged
 from etl.progress import steps
 from etl.reference.places import infer_province
+from etl.writing import WriteFailed, chinese_write_errors, writer_lock
 
 
 def load(
@@ -53,6 +52,37 @@ def load(
     if gate and run.report.results.height:
         _write_docs(run, target)
     return run
+
+
+def rebuild(
+    paths: list[Path], db: Path | str | None = None, *, progress: bool = True
+) -> RunSummary:
+    """A new warehouse of these simulated files alone, swapped in for the old one under its
+    writer lock (so a load running meanwhile finishes first, or waits). A warehouse holding
+    files that are not simulated is never replaced: WriteFailed says so."""
+    target = db_path(db)
+    with writer_lock(target):
+        _refuse_real_data(target)
+        fresh = target.with_name(target.name + ".demo")
+        fresh.unlink(missing_ok=True)
+        run = load(paths, fresh, simulated=True, progress=progress)
+        with chinese_write_errors(target, "仓库保持原样"):
+            os.replace(fresh, target)
+    return run
+
+
+def _refuse_real_data(target: Path) -> None:
+    if not target.exists():
+        return
+    with duckdb.connect(str(target), read_only=True) as con:
+        real = con.execute(
+            "select count(*) from meta.load_files where status = 'loaded' and not is_simulated"
+        ).fetchone()[0]
+    if real:
+        raise WriteFailed(
+            f"仓库 {target} 中已导入 {real} 个真实数据文件（非模拟数据），演示仓库不会覆盖它；"
+            "仓库保持原样。请用 --db 为演示指定另一个文件。"
+        )
 
 
 def check(
@@ -203,33 +233,34 @@ def _warehouse_state(target: Path) -> tuple[Known, set[str]]:
     return Known(submissions=submissions, stages=stages), loaded_ids
 
 
-@contextmanager
-def writer_lock(target: Path) -> Iterator[None]:
-    """One writer at a time per warehouse; a second load waits for the first."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.with_name(target.name + ".lock"), "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _publish(target: Path, run: RunSummary, staged: list[StagedFile], progress: bool) -> None:
     """Write the run into a copy of the warehouse, build it, and swap it in atomically."""
     building = target.with_name(f"{target.name}.building-{os.getpid()}")
     for stale in target.parent.glob(f"{target.name}.building-*"):
         stale.unlink()
-    if target.exists():
-        shutil.copyfile(target, building)
+    try:
+        with chinese_write_errors(target, "仓库保持原样，本次导入未生效"):
+            if target.exists():  # inside the try: a copy cut short by a full disk is removed
+                shutil.copyfile(target, building)
+            _build_copy(building, run, staged, progress)
+            os.replace(building, target)
+    finally:
+        building.unlink(missing_ok=True)
+
+
+def _build_copy(building: Path, run: RunSummary, staged: list[StagedFile], progress: bool) -> None:
     try:
         with duckdb.connect(str(building)) as con:
             con.execute((SQL_DIR / "warehouse.sql").read_text(encoding="utf-8"))
             _write_run(con, run, staged, progress)
             con.execute("checkpoint")
-        os.replace(building, target)
-    finally:
-        building.unlink(missing_ok=True)
+    except duckdb.IOException as exc:  # DuckDB's own writes report a full disk this way
+        raise OSError(_errno_of(exc), str(exc)) from exc
+
+
+def _errno_of(exc: duckdb.IOException) -> int:
+    text = str(exc).lower()
+    return errno.ENOSPC if "no space left" in text else errno.EIO
 
 
 def _write_run(con, run: RunSummary, staged: list[StagedFile], progress: bool) -> None:
