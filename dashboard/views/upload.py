@@ -17,6 +17,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, queries
+from dashboard.markdown import plain
 from etl import glossary
 from etl.access import audit
 from etl.config import db_path
@@ -123,7 +124,7 @@ def _load(pending: dict) -> None:
         try:
             run = load(paths, db_path(), progress=False)
         except Exception as exc:  # noqa: BLE001 - the loader's message is for the admin
-            st.error(f"导入失败：{exc}")
+            st.error(f"导入失败：{plain(exc)}")
             return
     rows = run.rows
     audit.record(
