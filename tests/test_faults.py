@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,42 @@ def test_a_demo_beside_a_load_does_not_lose_the_load(demo_db: Path, tmp_path: Pa
     loaded = rows(db, "select file_name from meta.load_files where status = 'loaded'")
     assert ("submissions_small.csv",) in loaded
     assert demo_code == 2 and "演示仓库不会覆盖它" in demo_err
+
+
+def test_a_file_over_the_size_limit_is_rejected_naming_the_limit(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(env_var("max_file_mb"), "0.0005")  # 524 bytes
+    before = fingerprint(small_db)
+    run = load(SMALL[1:2], small_db, progress=False)
+    assert [f.status for f in run.files] == ["rejected"]
+    assert "超过上限" in run.files[0].message and env_var("max_file_mb") in run.files[0].message
+    assert fingerprint(small_db) == before
+
+
+def _zip_bomb(path: Path, megabytes: int) -> Path:
+    """An .xlsx-shaped zip whose one sheet unpacks to `megabytes` of zeros (a few KB packed)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            chunk = b"0" * 2**20
+            for _ in range(megabytes):
+                sheet.write(chunk)
+    return path
+
+
+def test_a_zip_bomb_is_refused_from_its_directory_before_reading(
+    small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(env_var("max_unzipped_mb"), "50")
+    bomb = _zip_bomb(tmp_path / "申报表.xlsx", 64)
+    assert bomb.stat().st_size < 2**20
+    monkeypatch.setattr(load_module, "read_export", _never_read)
+    run = load([bomb], small_db, progress=False)
+    assert [f.status for f in run.files] == ["rejected"]
+    message = run.files[0].message
+    assert "解压后 64.0 MB，超过上限 50.0 MB" in message and env_var("max_unzipped_mb") in message
+
+
+def _never_read(path: Path):
+    raise AssertionError(f"{path} was read")

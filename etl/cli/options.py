@@ -10,7 +10,7 @@ import click
 from rich.cells import cell_len
 
 from etl.cli.output import warn
-from etl.config import env_var
+from etl.config import SettingError, env_var
 from etl.writing import WriteFailed
 
 
@@ -107,12 +107,15 @@ class Group(Command, click.Group):
         super().__init__(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> object:
-        """A write that failed (a full disk) ends every command the same way: its Chinese
-        message and exit code 2, never a traceback."""
+        """A write that failed (a full disk) or a setting that cannot be used ends every
+        command the same way: its Chinese message and exit code 2, never a traceback."""
         try:
             return super().invoke(ctx)
         except WriteFailed as failed:
             warn(failed.message)
+            ctx.exit(2)
+        except SettingError as wrong:
+            warn(str(wrong))
             ctx.exit(2)
 
 

@@ -12,12 +12,13 @@ import os
 import shutil
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from etl.config import SQL_DIR, db_path, docs_dir
+from etl.config import SQL_DIR, db_path, docs_dir, env_var, setting_mb
 from etl.pipeline.build import build
 from etl.pipeline.checks import Known, run_checks
 from etl.pipeline.ledger import write_ledger
@@ -134,6 +135,8 @@ def _read_one(path: Path, seen: set[str], simulated: bool) -> list[FileResult]:
     """One file's tables (one per data sheet) read and normalised, or the file rejected whole;
     a table already loaded (same content) is skipped."""
     started = time.perf_counter()
+    if refusal := _size_refusal(path):
+        return FileResult(path, bytes=path.stat().st_size, status="rejected", message=refusal)
     try:
         tables = read_tables(path)
     except FileRejected as exc:
@@ -161,6 +164,37 @@ def _result(path: Path, raw: RawTable, seen: set[str], simulated: bool) -> FileR
     seen.add(raw.sha256)
     result.table = _with_places(normalise(raw))
     return result
+
+
+def _size_refusal(path: Path) -> str | None:
+    """Why a file is too large to read, if it is: its size, and for an .xlsx (a zip) the size
+    its directory says it unpacks to, checked before a byte of it is inflated."""
+    if not path.is_file():
+        return None  # read_export says what is wrong with it
+    size, limit = path.stat().st_size, setting_mb("max_file_mb")
+    if size > limit:
+        return f"文件大小 {_mb(size)}，超过上限 {_mb(limit)}{_configured('max_file_mb')}"
+    if not zipfile.is_zipfile(path):
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        return None  # read_export rejects it as damaged
+    if unpacked > (limit := setting_mb("max_unzipped_mb")):
+        return (
+            f"Excel 文件解压后 {_mb(unpacked)}，超过上限 {_mb(limit)}{_configured('max_unzipped_mb')}；"
+            "请确认文件内容，或拆分后再导入"
+        )
+    return None
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB" if size >= 2**20 // 10 else f"{size / 2**10:,.1f} KB"
+
+
+def _configured(name: str) -> str:
+    return f"（上限可用环境变量 {env_var(name)} 设置）"
 
 
 def _with_places(table: Normalised) -> Normalised:
