@@ -16,6 +16,7 @@ import pytest
 
 from etl.config import ROOT
 from etl.pipeline.load import load
+from etl.pipeline.read import ROW
 from etl.simulate import sample_files
 from tests.warehouse_state import fingerprint, rows, scalar
 
@@ -281,3 +282,22 @@ def test_two_identical_loads_give_identical_marts(demo_db: Path, tmp_path: Path)
     )
     assert len(marts) >= 8
     assert fingerprint(again, marts) == fingerprint(demo_db, marts)
+
+
+def test_an_id_that_changes_its_case_is_warned_by_row(small_db: Path, tmp_path: Path) -> None:
+    """The later file supersedes, but a new province, unit, track or title for an id already
+    loaded is named by row, old and new, before anyone relies on it."""
+    lines = SMALL[0].read_text(encoding="utf-8-sig").splitlines()
+    moved = lines[2].replace("浙江省", "湖南").replace("温岭市融媒体中心", "湖南广播电视台")
+    assert moved != lines[2]
+    changed = tmp_path / "submissions_again.csv"
+    changed.write_text("\n".join([lines[0], lines[1], moved, *lines[3:]]) + "\n", encoding="utf-8")
+    run = load([changed], small_db, progress=False)
+    warned = run.report.issues.filter(pl.col("rule_id") == "key.changed")
+    where = warned.select(ROW, "value", "severity").rows()
+    assert where == [(3, "2024-000002", "warning")]  # Excel row 3, the only row changed
+    message = warned["message"][0]
+    assert "所属省份由“浙江”改为“湖南”" in message
+    assert "申报单位由“温岭市融媒体中心”改为“湖南广播电视台”" in message
+    province = "select province from core.submissions where submission_id = '2024-000002'"
+    assert scalar(small_db, province) == "湖南"  # a warning: the row is loaded

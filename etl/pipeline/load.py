@@ -259,7 +259,7 @@ def _warehouse_state(target: Path) -> tuple[Known, set[str]]:
     with duckdb.connect(str(target), read_only=True) as con:
         submissions = con.sql(
             "select submission_id, year, province, track, category, is_recommended, "
-            "unit_name, submitted_at from core.submissions where source = '申报表'"
+            "unit_name, title, submitted_at from core.submissions where source = '申报表'"
         ).pl()
         stages = con.sql("select distinct submission_id, stage from core.scores").pl()
         loaded = con.execute("select file_id from meta.load_files where status = 'loaded'")
