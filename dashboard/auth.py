@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from dashboard.markdown import plain
 from etl.access import audit
 from etl.access.scopes import Scope, policy
 from etl.access.users import User, check_session, has_users, load_users
@@ -192,7 +193,7 @@ def _header() -> Access | None:
 def _mapped(name: str, shown: str, how: str) -> Access:
     user: User | None = load_users().get(name)
     if user is None or user.disabled:
-        st.error(f"账号 {shown} 没有使用本看板的权限，请联系管理员。")
+        st.error(f"账号 {plain(shown)} 没有使用本看板的权限，请联系管理员。")
         if how == "oidc":
             st.button("退出登录", on_click=st.logout)
         st.stop()
@@ -208,6 +209,6 @@ def sidebar_identity(access: Access) -> None:
     if access.mode == "demo":
         return
     with st.sidebar:
-        st.caption(f"已登录：{access.who}（{access.scope.label}）")
+        st.caption(f"已登录：{plain(access.who)}（{access.scope.label}）")
         if access.mode in ("password", "oidc"):
             st.button("退出登录", on_click=sign_out, key="sign_out", width="stretch")

@@ -26,7 +26,7 @@ SIMULATED_YEARS = tuple(range(2019, 2026))
 class Setting:
     name: str
     env: str  # the environment variable that sets it
-    default: str | None  # a path relative to the project folder, or None for "not set"
+    default: str | None  # a path relative to the project folder, a number, or None ("not set")
     help: str  # Chinese: what it is for
 
 
@@ -46,6 +46,18 @@ SETTINGS = {
             "CONVERGENCE_UNIT_ALIASES",
             "data/reference/unit_aliases.csv",
             "单位名称的人工决定（别名 → 规范名称，合并或不合并）；每次重建仓库都沿用",
+        ),
+        Setting(
+            "max_file_mb",
+            "CONVERGENCE_MAX_FILE_MB",
+            "200",
+            "导入或上传的单个文件大小上限（MB）；超过的文件整表拒收，并说明上限",
+        ),
+        Setting(
+            "max_unzipped_mb",
+            "CONVERGENCE_MAX_UNZIPPED_MB",
+            "1000",
+            "Excel 文件（.xlsx 是压缩包）解压后的大小上限（MB），读取之前按压缩包目录检查",
         ),
         Setting(
             "trusted_header",
@@ -98,3 +110,19 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
 def docs_dir(db: Path) -> Path:
     """Great Expectations Data Docs live beside the warehouse they describe."""
     return db.parent / "docs"
+
+
+class SettingError(ValueError):
+    """A setting whose value cannot be used; the message (Chinese) names it and its variable."""
+
+
+def setting_mb(name: str) -> int:
+    """A size setting in MB as bytes; a value that is not a positive number is refused."""
+    value = setting(name) or ""
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = 0.0
+    if not megabytes > 0 or megabytes == float("inf"):
+        raise SettingError(f"设置 {name}（环境变量 {env_var(name)}）须为正数（MB），现为“{value}”")
+    return int(megabytes * 2**20)

@@ -84,7 +84,7 @@ create or replace macro funnel_sums(facts) as {
     -- and a mean of what is left would not be the nation's number (see mart.score_scopes).
     'mean_score': if(
         count(facts.first_score_n) = count(*),
-        sum(facts.first_score_sum) / nullif(sum(facts.first_score_n), 0),
+        sum(facts.first_score_sum order by facts.first_score_sum) / nullif(sum(facts.first_score_n), 0),
         null
     )
 };
@@ -116,7 +116,7 @@ create or replace macro score_spread(score, is_selected) as {
     'median': median(score),
     'q3': quantile_cont(score, 0.75),
     'max_score': max(score),
-    'mean_score': avg(score)
+    'mean_score': avg(score order by score)
 };
 
 -- Mean 初评 scores computed nationally (mart.score_scopes: 全国, region groups, provinces), for

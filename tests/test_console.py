@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from etl.access import audit
 from etl.access.console import ConsoleRefused, examples, run_audited, run_console
+from etl.access.exports import neutralise
 from etl.access.scopes import Scope, scoped_connection
 from etl.config import env_var
 from tests.cli_runner import run_etl
@@ -226,3 +228,54 @@ def test_cli_reads_a_file_and_checks_the_role(
     assert done.returncode == 0 and done.stdout.splitlines()[1] == "2458"
     no_province = etl_sql(demo_db, _audit_file, "--role", "bureau", "--file", str(query))
     assert no_province.returncode == 2 and "省局用户必须指定省份" in no_province.stderr
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--max-rows", "-5", "行数上限须为 1 到 1,000,000 之间的整数"),
+        ("--max-rows", "0", "行数上限须为 1 到 1,000,000 之间的整数"),
+        ("--timeout", "0", "时间上限须为 1 到 300 之间的整数（秒）"),
+        ("--timeout", "-1", "时间上限须为 1 到 300 之间的整数（秒）"),
+        ("--timeout", "nan", "时间上限须为 1 到 300 之间的整数（秒）"),
+        ("--timeout", "1e9", "时间上限须为 1 到 300 之间的整数（秒）"),
+    ],
+)
+def test_cli_limits_that_would_limit_nothing_are_refused(
+    demo_db: Path, _audit_file: Path, option: str, value: str, message: str
+) -> None:
+    done = etl_sql(demo_db, _audit_file, "--role", "researcher", option, value, "select 1")
+    assert done.returncode == 2
+    assert message in done.stderr and f"收到“{value}”" in done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select repeat('x', 60000000) as v",  # one row, one value larger than the cap
+        "select repeat('x', 1000000) as v from range(80)",  # 80 rows of 1 MB: 80 MB in all
+    ],
+)
+def test_a_result_too_large_in_bytes_is_refused(researcher, sql: str) -> None:
+    with pytest.raises(ConsoleRefused, match="查询结果超过 50 MB 的上限") as refused:
+        run_console(researcher, sql)
+    assert refused.value.reason == "size"
+
+
+def test_a_date_out_of_the_calendar_is_readable(researcher) -> None:
+    result = run_console(
+        researcher,
+        "select 'infinity'::date as d, '-infinity'::timestamp as t, date '2024-05-01' as ok",
+    )
+    assert result.frame.rows() == [("infinity", "-infinity", date(2024, 5, 1))]
+    assert result.out_of_range == ("d", "t")
+    assert neutralise(result.frame).write_csv()  # the downloads can be written
+
+
+def test_cli_a_date_out_of_the_calendar_is_a_chinese_refusal(
+    demo_db: Path, _audit_file: Path
+) -> None:
+    done = etl_sql(demo_db, _audit_file, "--role", "researcher", "select 'infinity'::date as d")
+    assert done.returncode == 2
+    assert "列 d 含超出日期范围的值" in done.stderr and done.stdout == ""

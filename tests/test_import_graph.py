@@ -11,7 +11,7 @@ from etl.config import ROOT
 
 # Lower layers first; a module may import its own layer or lower ones.
 LAYERS = (
-    ("etl.config", "etl.progress"),
+    ("etl.config", "etl.progress", "etl.writing"),
     ("etl.reference",),
     ("etl.glossary",),
     ("etl.present",),

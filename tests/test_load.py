@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 
 from etl.config import ROOT
 from etl.pipeline.load import load
+from etl.pipeline.read import ROW
 from etl.simulate import sample_files
 from tests.warehouse_state import fingerprint, rows, scalar
 
@@ -196,3 +198,106 @@ def test_db_env_var_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("CONVERGENCE_DB", str(db))
     load(SMALL[:1], None, progress=False)
     assert scalar(db, "select count(*) from core.submissions") == 5
+
+
+def _etl(db: Path, *args: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "etl", "--quiet", "--db", str(db), *args]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_for(found, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not found() and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert found(), what
+
+
+def _completed(db: Path, files: list[Path], tmp_path: Path) -> dict:
+    """The fingerprint the same load gives when nothing interrupts it."""
+    twin = tmp_path / "twin" / db.name
+    twin.parent.mkdir()
+    shutil.copyfile(db, twin)
+    load(files, twin, progress=False)
+    return fingerprint(twin)
+
+
+@pytest.mark.slow
+def test_killed_while_writing_the_data_docs(tmp_path: Path) -> None:
+    """Data Docs follow the swap: a kill there leaves the completed load, nothing else."""
+    db = tmp_path / "w" / "warehouse.duckdb"
+    db.parent.mkdir()
+    load(SMALL, db, progress=False)
+    shutil.rmtree(db.parent / "docs")
+    before, files = fingerprint(db), sample_files()[:3]
+    completed = _completed(db, files, tmp_path)
+    proc = _etl(db, "load", *map(str, files))
+    _wait_for(lambda: (db.parent / "docs").exists(), "the Data Docs were never begun")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert fingerprint(db) in (before, completed)
+    assert not list(db.parent.glob("warehouse.duckdb.building-*"))
+    assert load(files[:1], db, progress=False).status in ("succeeded", "nothing new")
+
+
+@pytest.mark.slow
+def test_killed_demo_beside_a_load(demo_db: Path, tmp_path: Path) -> None:
+    """A demo killed while it waits for a load costs the load nothing."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(demo_db, db)
+    completed = _completed(db, SMALL[:1], tmp_path)
+    loading = _etl(db, "load", str(SMALL[0]))
+    _wait_for(lambda: list(tmp_path.glob("warehouse.duckdb.building-*")), "the load never built")
+    demo = _etl(db, "demo")
+    time.sleep(0.3)
+    os.kill(demo.pid, signal.SIGKILL)
+    demo.wait()
+    assert loading.wait(120) == 0
+    assert fingerprint(db) == completed
+
+
+@pytest.mark.slow
+def test_killed_while_building_the_demo(demo_db: Path, tmp_path: Path) -> None:
+    """A demo killed while it builds leaves the warehouse it would have replaced."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(demo_db, db)
+    before = fingerprint(db)
+    demo = _etl(db, "demo")
+    _wait_for(lambda: list(tmp_path.glob("warehouse.duckdb.demo*")), "the demo never built")
+    time.sleep(0.5)
+    os.kill(demo.pid, signal.SIGKILL)
+    demo.wait()
+    assert fingerprint(db) == before
+
+
+@pytest.mark.slow
+def test_two_identical_loads_give_identical_marts(demo_db: Path, tmp_path: Path) -> None:
+    """Float sums taken in a different order differ in the last bits: the marts order them."""
+    again = tmp_path / "again.duckdb"
+    load(sample_files(), again, simulated=True, progress=False)
+    marts = tuple(
+        f"mart.{name}"
+        for (name,) in rows(
+            demo_db, "select table_name from duckdb_tables() where schema_name = 'mart'"
+        )
+    )
+    assert len(marts) >= 8
+    assert fingerprint(again, marts) == fingerprint(demo_db, marts)
+
+
+def test_an_id_that_changes_its_case_is_warned_by_row(small_db: Path, tmp_path: Path) -> None:
+    """The later file supersedes, but a new province, unit, track or title for an id already
+    loaded is named by row, old and new, before anyone relies on it."""
+    lines = SMALL[0].read_text(encoding="utf-8-sig").splitlines()
+    moved = lines[2].replace("浙江省", "湖南").replace("温岭市融媒体中心", "湖南广播电视台")
+    assert moved != lines[2]
+    changed = tmp_path / "submissions_again.csv"
+    changed.write_text("\n".join([lines[0], lines[1], moved, *lines[3:]]) + "\n", encoding="utf-8")
+    run = load([changed], small_db, progress=False)
+    warned = run.report.issues.filter(pl.col("rule_id") == "key.changed")
+    where = warned.select(ROW, "value", "severity").rows()
+    assert where == [(3, "2024-000002", "warning")]  # Excel row 3, the only row changed
+    message = warned["message"][0]
+    assert "所属省份由“浙江”改为“湖南”" in message
+    assert "申报单位由“温岭市融媒体中心”改为“湖南广播电视台”" in message
+    province = "select province from core.submissions where submission_id = '2024-000002'"
+    assert scalar(small_db, province) == "湖南"  # a warning: the row is loaded

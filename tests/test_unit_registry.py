@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from etl.config import SAMPLE_DIR
-from etl.pipeline.load import rebuild
+from etl.pipeline.load import rebuild_models
 from etl.units.link import read_decisions
 from etl.units.names import normalise, parts
 from tests.cli_runner import run_etl
@@ -94,7 +94,7 @@ def test_a_rebuild_keeps_every_unit_id(demo_db_copy: Path) -> None:
     query = "select unit_key, province, unit_id from core.unit_names order by all"
     with duckdb.connect(str(demo_db_copy), read_only=True) as con:
         before = con.execute(query).fetchall()
-    rebuild(demo_db_copy)
+    rebuild_models(demo_db_copy)
     with duckdb.connect(str(demo_db_copy), read_only=True) as con:
         assert con.execute(query).fetchall() == before
 
@@ -113,7 +113,7 @@ def test_confirming_a_suggestion_merges_after_a_rebuild_and_is_kept(
     assert (decision.alias, decision.canonical, decision.decided_by) == (
         "安吉县融媒体中心", "安吉新闻集团", "管理员",
     )  # fmt: skip
-    rebuild(demo_db_copy)  # and once more: the decision holds
+    rebuild_models(demo_db_copy)  # and once more: the decision holds
     with duckdb.connect(str(demo_db_copy), read_only=True) as con:
         units = con.execute(
             "select count(distinct unit_id) from core.unit_names where unit_name like '%安吉%'"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -215,3 +216,25 @@ def test_cli_adds_and_lists_users(files) -> None:
         add_user("li_yan", "researcher", None, PASSWORD)
     with pytest.raises(UserError, match="没有用户"):
         set_password("nobody", PASSWORD)
+
+
+def test_parallel_guesses_verify_at_most_five_passwords(bureau_user, monkeypatch) -> None:
+    """30 wrong guesses at once: the lock-out holds, only 5 passwords are ever checked."""
+    checked = []
+    real_verify = users._verify
+
+    def counting(password_hash: str, password: str) -> bool:
+        if password_hash == bureau_user.password_hash:
+            checked.append(password)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(users, "_verify", counting)
+    guesses = [f"wrong guess {i:02d}" for i in range(29)] + [PASSWORD]
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        signed_in = list(pool.map(lambda p: authenticate("zj_bureau", p, now=T0), guesses))
+    assert len(checked) <= users.MAX_FAILURES
+    actions = audit.events()["action"].to_list()
+    assert actions.count("sign_in_failed") + actions.count("sign_in") == len(checked)
+    assert actions.count("sign_in_locked") == len(guesses) - len(checked)
+    if PASSWORD not in checked:
+        assert all(u is None for u in signed_in)

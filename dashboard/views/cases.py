@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboard import components, queries
 from dashboard.filters import Filters
+from dashboard.markdown import plain
 from etl import glossary
 from etl.present import fmt, labels, states
 
@@ -66,7 +67,7 @@ def _search(f: Filters) -> None:
     scope = "所有年度" if all_years else f"{f.year}年度"
     st.markdown(
         f"**共 {found.height:,} 条**　{scope}"
-        + (f" · 含「{text.strip()}」" if text and text.strip() else "")
+        + (f" · 含「{plain(text.strip())}」" if text and text.strip() else "")
     )
     _published_list_note(f, all_years)
     _withheld_note(f, all_years, result, stages)
@@ -272,23 +273,23 @@ def _record(found: pl.DataFrame, shown: pl.DataFrame) -> None:
 
 def _fields(case: dict) -> None:
     withheld = case["result_status"] == states.WITHHELD
-    st.markdown(f"#### {labels.shown_title(case['title'], case['unit_name'])}")
+    st.markdown(f"#### {plain(labels.shown_title(case['title'], case['unit_name']))}")
     result = (
         f"评审结果{fmt.WITHHELD}" if withheld else "**入选**" if case["is_selected"] else "未入选"
     )
     if case["result_status"] == states.INTERNAL:
         result += f"（{fmt.INTERNAL}：尚未公布）"
     st.markdown(
-        f"{case['unit_name']} · {case['province'] or '所属省份待确认'} · {case['year']}年度 · "
+        f"{plain(case['unit_name'])} · {case['province'] or '所属省份待确认'} · {case['year']}年度 · "
         + result
     )
     if case["needs_review"]:
         st.warning(
-            f"所属省份无法确定，需人工确认：{case['review_note'] or '未说明原因'}",
+            f"所属省份无法确定，需人工确认：{plain(case['review_note'] or '未说明原因')}",
             icon=":material/help:",
         )
     elif case["province_source"] == "inferred":
-        st.caption(f"所属省份由单位名称推断：{case['review_note']}。")
+        st.caption(f"所属省份由单位名称推断：{plain(case['review_note'])}。")
     fields = [
         ("申报编号", case["submission_id"]),
         ("年度", str(case["year"])),

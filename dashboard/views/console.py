@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, components, queries
+from dashboard.markdown import plain
 from etl.access.console import ConsoleRefused, examples, run_audited, table_names
 
 SQL_KEY = "console_sql"
@@ -38,7 +39,7 @@ def main() -> None:
         try:
             result = run_audited(con, sql, who=access.who, scope=access.scope)
         except ConsoleRefused as refused:
-            st.error(refused.message)
+            st.error(plain(refused.message))
             return
     finally:
         con.close()

@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import components, queries
 from dashboard.filters import Filters
+from dashboard.markdown import plain
 from etl.glossary import final_stage, stages
 from etl.present import charts, fmt, labels
 
@@ -218,7 +219,7 @@ def _expert_summary(f: Filters, stage: str, rows: pl.DataFrame, names: list[str]
 
     def flagged(verdict: str) -> str:
         who = [n for n, v in zip(names, verdicts, strict=True) if v == verdict]
-        return f"**{len(who)}** 位" + (f"（{'、'.join(who)}）" if who else "")
+        return f"**{len(who)}** 位" + (f"（{'、'.join(map(plain, who))}）" if who else "")
 
     return (
         f"{f.year}年度{stage}共 {rows.height} 位专家：偏严 {flagged('偏严')}，偏宽 {flagged('偏宽')}；"

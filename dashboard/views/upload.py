@@ -1,8 +1,8 @@
 """上传导入: upload exports in the browser, read the check report, then confirm the load.
 
 For the roles in access.toml [uploads] (管理员). The files are saved to a private temporary
-folder under their own names (the loader tells a file's kind by its columns and name), checked
-against the warehouse without writing (etl.pipeline.load.check), and loaded only after confirmation
+folder, each in a numbered folder of its own under its own name (the loader tells a file's kind
+by its columns and name; two uploads may share a name), checked against the warehouse without writing (etl.pipeline.load.check), and loaded only after confirmation
 (etl.pipeline.load.load). The loader builds a new warehouse file and swaps it in: pages being read keep
 their old file until their next rerun, which opens the new one (db.current follows the inode).
 """
@@ -17,6 +17,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, queries
+from dashboard.markdown import plain
 from etl import glossary
 from etl.access import audit
 from etl.config import db_path
@@ -58,11 +59,7 @@ def _check(files: list) -> None:
     _discard()
     access = auth.current()
     folder = Path(tempfile.mkdtemp(prefix="convergence-upload-"))
-    paths = []
-    for uploaded in files:
-        target = folder / Path(uploaded.name).name  # no folders from the client's name
-        target.write_bytes(uploaded.getvalue())
-        paths.append(target)
+    paths = _saved(files, folder)
     with st.spinner("正在检查…"):
         run = check(paths, db_path(), progress=False)
     names = "、".join(p.name for p in paths)
@@ -74,6 +71,18 @@ def _check(files: list) -> None:
         "files": _files(run),
         "blocking": run.has_blocking,
     }
+
+
+def _saved(files: list, folder: Path) -> list[Path]:
+    """Each upload in a folder of its own, under its own name: two 申报表.csv from two folders
+    stay two files (the loader reads a file's kind from its name, so the name is kept)."""
+    paths = []
+    for n, uploaded in enumerate(files, start=1):
+        target = folder / str(n) / Path(uploaded.name).name  # no folders from the client's name
+        target.parent.mkdir()
+        target.write_bytes(uploaded.getvalue())
+        paths.append(target)
+    return paths
 
 
 def _files(run) -> pl.DataFrame:
@@ -115,7 +124,7 @@ def _load(pending: dict) -> None:
         try:
             run = load(paths, db_path(), progress=False)
         except Exception as exc:  # noqa: BLE001 - the loader's message is for the admin
-            st.error(f"导入失败：{exc}")
+            st.error(f"导入失败：{plain(exc)}")
             return
     rows = run.rows
     audit.record(

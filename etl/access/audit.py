@@ -3,7 +3,7 @@
 It lives in its own DuckDB file, data/audit.duckdb (table meta.audit), not in the warehouse: a
 load builds a new warehouse and swaps it in, and the dashboard opens the warehouse read-only,
 so a log kept there would be lost or unwritable. Each event is one short transaction; the
-file is opened only for that moment, so the CLI and the dashboard can both write to it. The
+file is opened only for that moment, so the CLI and the dashboard can both write to it, one writer at a time (etl.writing). The
 admin role sees it as meta.audit in its scoped database (etl/access/scopes.py).
 
 Never pass a password, a session token or a secret as `detail`.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ import polars as pl
 
 from etl.config import setting_path
 from etl.glossary import AUDIT_ACTIONS
+from etl.writing import writer_lock
 
 _SCHEMA = """
 create schema if not exists meta;
@@ -42,7 +42,7 @@ EVENT_SCHEMA = {
 }
 _MAX_DETAIL = 4000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_lock = threading.Lock()
+_HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers
 
 
 def audit_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -104,14 +104,23 @@ def _stat(path: Path) -> os.stat_result | None:
 def _connection(path: str | os.PathLike | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived connection; another process holding the file makes us wait, briefly."""
     target = audit_path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _lock:
+    with writer_lock(target):
+        _set_aside_if_empty(target)
         con = _connect_with_retry(target)
         try:
             con.execute(_SCHEMA)
             yield con
         finally:
             con.close()
+
+
+def _set_aside_if_empty(target: Path) -> None:
+    """A file shorter than DuckDB's headers (left by a full disk) holds no event and would fail
+    every write after it: it is moved aside, and a new log is begun."""
+    stat = _stat(target)
+    if stat is not None and stat.st_size < _HEADER_BYTES:
+        target.rename(target.with_name(f"{target.name}.unreadable-{time.time_ns()}"))
+        target.with_name(target.name + ".wal").unlink(missing_ok=True)
 
 
 def _connect_with_retry(target: Path, seconds: float = 5.0) -> duckdb.DuckDBPyConnection:

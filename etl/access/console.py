@@ -3,11 +3,13 @@
 The scoped database (etl/access/scopes.py) already holds only what the role may see, is opened
 read-only, cannot reach files, the network or extensions, and has its configuration locked.
 The console adds what a shared service needs on top: exactly one statement, and only a query
-(SELECT, or EXPLAIN of one); a time limit; a row cap; and errors in plain Chinese.
+(SELECT, or EXPLAIN of one); a time limit; a row cap and a size cap (bytes, so one huge value
+cannot pass as one row); and errors in plain Chinese.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -17,6 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.access import audit
 from etl.access.scopes import Scope, policy
@@ -24,6 +27,8 @@ from etl.config import SQL_DIR
 
 EXAMPLES_DIR = SQL_DIR / "examples"
 _BATCH_ROWS = 2048
+# The bounds a caller may set the limits within (access.toml sets the defaults).
+LIMITS = {"timeout": (1, 300, "秒"), "max_rows": (1, 1_000_000, "行")}
 
 _STATEMENT_LABEL = {
     "INSERT": "插入数据（INSERT）",
@@ -55,7 +60,7 @@ class ConsoleRefused(Exception):
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
         self.message = message
-        self.reason = reason  # refused | syntax | missing | files | timeout | memory | error
+        self.reason = reason  # refused | syntax | missing | files | timeout | memory | size | error
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class ConsoleResult:
     truncated: bool  # more rows existed than the cap; `frame` holds the first `row_cap`
     seconds: float
     row_cap: int
+    out_of_range: tuple[str, ...] = ()  # date/time columns shown as text (DuckDB's infinity)
 
     @property
     def notice(self) -> str:
@@ -92,28 +98,49 @@ def run_console(
 
     The limits default to access.toml's [console] section.
     """
-    timeout_s = policy().timeout_s if timeout_s is None else timeout_s
-    row_cap = policy().row_cap if row_cap is None else row_cap
+    timeout_s = checked_limit("timeout", policy().timeout_s if timeout_s is None else timeout_s)
+    row_cap = checked_limit("max_rows", policy().row_cap if row_cap is None else row_cap)
     query = _one_query(con, sql)
     cursor = con.cursor()
     timer = threading.Timer(timeout_s, cursor.interrupt)
     started = time.perf_counter()
     timer.start()
     try:
-        table = _fetch(cursor, query, row_cap + 1)
+        table = _fetch(cursor, _sized(cursor, query), row_cap + 1)
     except duckdb.InterruptException as exc:
         raise ConsoleRefused(
             f"查询超过 {timeout_s:g} 秒，已停止；请缩小范围（加 WHERE 条件、先聚合或加 LIMIT）后重试",
             "timeout",
         ) from exc
+    except duckdb.InvalidInputException as exc:
+        raise (_too_large() if _TOO_LARGE in str(exc) else _translated(exc, query, con)) from exc
     except duckdb.Error as exc:
         raise _translated(exc, query, con) from exc
     finally:
         timer.cancel()
         cursor.close()
     seconds = time.perf_counter() - started
-    frame = _frame(_unique_names(table.slice(0, row_cap)))
-    return ConsoleResult(frame, table.num_rows > row_cap, seconds, row_cap)
+    frame, odd = _frame(_unique_names(table.slice(0, row_cap)))
+    return ConsoleResult(frame, table.num_rows > row_cap, seconds, row_cap, odd)
+
+
+def checked_limit(name: str, value: object) -> int:
+    """A limit (LIMITS) as a whole number within its bounds, else ConsoleRefused saying so:
+    0, -1, nan or 1e9 would stop nothing or everything."""
+    low, high, unit = LIMITS[name]
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        number = math.nan
+    if not (low <= number <= high) or number != int(number):
+        raise ConsoleRefused(
+            f"{_LIMIT_LABEL[name]}须为 {low} 到 {high:,} 之间的整数（{unit}），收到“{value}”",
+            "refused",
+        )
+    return int(number)
+
+
+_LIMIT_LABEL = {"timeout": "时间上限", "max_rows": "行数上限"}
 
 
 def run_audited(
@@ -205,11 +232,15 @@ def _not_a_query(what: str) -> ConsoleRefused:
 
 
 def _fetch(cursor: duckdb.DuckDBPyConnection, query: str, limit: int) -> pa.Table:
-    """At most `limit` rows, streamed: a huge result is never built in full."""
+    """At most `limit` rows and access.toml's result_mb, streamed: a huge result is never
+    built in full, and a batch too large is dropped before it becomes a data frame."""
     reader = cursor.sql(query).to_arrow_reader(_BATCH_ROWS)
-    batches, rows = [], 0
+    batches, rows, size = [], 0, 0
     try:
         for batch in reader:
+            size += batch.nbytes
+            if size > policy().result_mb * 2**20:
+                raise _too_large(size)
             batches.append(batch)
             rows += batch.num_rows
             if rows >= limit:
@@ -219,16 +250,83 @@ def _fetch(cursor: duckdb.DuckDBPyConnection, query: str, limit: int) -> pa.Tabl
     return pa.Table.from_batches(batches, schema=reader.schema).slice(0, limit)
 
 
-def _frame(table: pa.Table) -> pl.DataFrame:
-    """The result as a data frame; a type it cannot hold (an interval, a union) as text."""
-    columns = []
+def _sized(cursor: duckdb.DuckDBPyConnection, query: str) -> str:
+    """The query with every text or binary value held to the size cap inside DuckDB, before
+    any of it is converted: `select repeat('x', 900000000)` is one row, and would otherwise
+    be copied twice more (Arrow, then the data frame) before a row cap could see it."""
+    if _kind(cursor.extract_statements(query)[0]) == "EXPLAIN":
+        return query
+    inner = f"select * from ({query}\n) as _result"
+    relation = cursor.sql(inner)  # binds the query, runs nothing
+    names = cursor.sql(query).columns
+    cap = policy().result_mb * 2**20
+    columns = [
+        _capped(f'"{_quoted(inner_name)}"', kind.id, cap) + f' as "{_quoted(name)}"'
+        for inner_name, name, kind in zip(relation.columns, names, relation.types, strict=True)
+    ]
+    return f"select {', '.join(columns)} from ({inner})"
+
+
+def _capped(column: str, kind: str, cap: int) -> str:
+    size = {"varchar": f"strlen({column})", "blob": f"octet_length({column})"}.get(kind)
+    if size is None:
+        return column
+    return f"if({size} > {cap}, error('{_TOO_LARGE}'), {column})"
+
+
+def _quoted(name: str) -> str:
+    return name.replace('"', '""')
+
+
+_TOO_LARGE = "console: value over the size cap"
+
+
+def _too_large(size: int | None = None) -> ConsoleRefused:
+    read = f"（已读到 {size / 2**20:,.0f} MB）" if size else ""
+    return ConsoleRefused(
+        f"查询结果超过 {policy().result_mb} MB 的上限{read}，已停止；"
+        "请只选需要的列、先聚合或加 LIMIT 后重试",
+        "size",
+    )
+
+
+def _frame(table: pa.Table) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """The result as a data frame; a type it cannot hold (an interval, a union) as text, and a
+    date or time no calendar holds (DuckDB's ±infinity) as text too, its column named."""
+    columns, odd = [], []
     for name, column in zip(table.column_names, table.columns, strict=True):
+        if not _in_calendar(column):
+            odd.append(name)
+            columns.append(pl.Series(name, _calendar_text(column), dtype=pl.String))
+            continue
         try:
             columns.append(pl.Series(name, column))
         except (pl.exceptions.PolarsError, pa.ArrowException):
             text = [None if v is None else str(v) for v in column.to_pylist()]
             columns.append(pl.Series(name, text, dtype=pl.String))
-    return pl.DataFrame(columns)
+    return pl.DataFrame(columns), tuple(odd)
+
+
+def _in_calendar(column: pa.ChunkedArray) -> bool:
+    """False for a date or timestamp column with a value Python's calendar (years 1–9999)
+    cannot hold: a data frame takes it, then fails or shows "Invalid Date" when it is drawn."""
+    if not (pa.types.is_date(column.type) or pa.types.is_timestamp(column.type)):
+        return True
+    bounds = pc.min_max(column)
+    try:
+        bounds["min"].as_py(), bounds["max"].as_py()
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+def _calendar_text(column: pa.ChunkedArray) -> list[str | None]:
+    """Each value as DuckDB writes it: infinity, -infinity, or the date and time."""
+    storage = pa.int32() if pa.types.is_date32(column.type) else pa.int64()
+    top = 2 ** (storage.bit_width - 1) - 1
+    raw, text = column.cast(storage).to_pylist(), column.cast(pa.string()).to_pylist()
+    named = {top: "infinity", -top: "-infinity"}
+    return [None if r is None else named.get(r, t) for r, t in zip(raw, text, strict=True)]
 
 
 def _unique_names(table: pa.Table) -> pa.Table:

@@ -24,6 +24,8 @@ import polars as pl
 import xlsxwriter
 
 from etl.present import fmt
+from etl.present.cells import workbook as new_workbook
+from etl.present.cells import write_cell
 
 # Columns that hold a year or another code-like integer: written without thousands separators.
 PLAIN_INTEGERS = ("年度", "year", "排名", "名次", "初评名次", "终评名次")
@@ -90,9 +92,8 @@ def to_xlsx_bytes(frame: pl.DataFrame, sheet: str = "数据", about: About | Non
     """The data sheet (bold frozen header, autofilter, fitted widths, plain years), formulas
     neutralised; with `about`, a 说明 sheet before it. The data sheet opens first."""
     buffer = io.BytesIO()
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     name = _sheet_name(sheet if sheet != ABOUT_SHEET else f"{sheet}_数据")
-    with xlsxwriter.Workbook(buffer, options) as workbook:
+    with new_workbook(buffer) as workbook:
         if about is not None:
             _about_sheet(workbook, about)
         safe = neutralise(frame)
@@ -119,8 +120,8 @@ def _about_sheet(workbook: xlsxwriter.Workbook, about: About) -> None:
     sheet.set_column(0, 0, 12)
     sheet.set_column(1, 1, 80)
     for row, (label, value) in enumerate(about.lines()):
-        sheet.write_string(row, 0, label, bold)
-        sheet.write_string(row, 1, _safe_text(value))
+        write_cell(sheet, row, 0, label, bold)
+        write_cell(sheet, row, 1, _safe_text(value))
 
 
 def _formats(frame: pl.DataFrame) -> dict[str, str]:

@@ -107,6 +107,7 @@ class Policy:
     cache_size: int
     timeout_s: float
     row_cap: int
+    result_mb: int
     console_roles: frozenset[str]
     upload_roles: frozenset[str]
 
@@ -174,6 +175,7 @@ def policy() -> Policy:
         cache_size=raw["scope"]["cache_size"],
         timeout_s=raw["console"]["timeout_s"],
         row_cap=raw["console"]["row_cap"],
+        result_mb=raw["console"]["result_mb"],
         console_roles=frozenset(raw["console"]["roles"]),
         upload_roles=frozenset(raw["uploads"]["roles"]),
     )

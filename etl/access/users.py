@@ -19,6 +19,7 @@ import hashlib
 import os
 import re
 import secrets
+import threading
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from etl.access import audit
 from etl.access.scopes import Scope
 from etl.config import setting_path
+from etl.writing import chinese_write_errors, writer_lock
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -137,6 +139,9 @@ def authenticate(
     """The user, if the password is right and the name is neither locked nor disabled.
 
     Every attempt is written to the audit log; see `locked_until` for why one was refused.
+    Counting the failures, checking the password and recording the outcome happen under one
+    lock per name (across threads and processes): parallel guesses queue, so no more than
+    MAX_FAILURES passwords are ever checked in a window.
     """
     now = now or datetime.now()
     user = load_users(path).get(name)
@@ -144,6 +149,13 @@ def authenticate(
         _verify(_dummy_hash(), password)  # as slow as a real check: names cannot be probed
         audit.record(_UNKNOWN, "sign_in_failed", "用户名不存在", at=now)
         return None
+    with _signing_in(name):
+        return _checked_sign_in(user, password, path, now)
+
+
+def _checked_sign_in(user: User, password: str, path, now: datetime) -> User | None:
+    """count failures → verify → record, for a known name (the caller holds its lock)."""
+    name = user.name
     if locked_until(name, now=now):
         _verify(_dummy_hash(), password)  # the password is not checked, but as slowly
         audit.record(name, "sign_in_locked", "连续失败次数过多", role=user.scope.key, at=now)
@@ -157,6 +169,24 @@ def authenticate(
         user = load_users(path)[name]
     audit.record(name, "sign_in", "", role=user.scope.key, at=now)
     return user
+
+
+_name_locks: dict[str, threading.Lock] = {}
+_name_locks_guard = threading.Lock()
+
+
+@contextmanager
+def _signing_in(name: str) -> Iterator[None]:
+    """One sign-in per name at a time: a thread lock (POSIX record locks do not exclude the
+    threads of one process) and a byte-range lock beside the audit file (other processes)."""
+    with _name_locks_guard:
+        local = _name_locks.setdefault(name, threading.Lock())
+    target = audit.audit_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    offset = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
+    with local, open(target.with_name(target.name + ".sign-in.lock"), "a") as handle:
+        fcntl.lockf(handle, fcntl.LOCK_EX, 1, offset)
+        yield
 
 
 def locked_until(name: str, *, now: datetime | None = None) -> datetime | None:
@@ -254,17 +284,19 @@ def _read(path: Path) -> dict:
 @contextmanager
 def _editing(path: Path) -> Iterator[dict]:
     """Read, change and write the users file atomically, one writer at a time."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with writer_lock(path):
         data = _read(path)
         data["settings"].setdefault("session_secret", secrets.token_hex(32))
         yield data
         fresh = path.with_name(path.name + ".writing")
-        fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(_toml(data))
-        os.replace(fresh, path)
+        try:
+            with chinese_write_errors(path, "用户文件保持原样"):
+                fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(_toml(data))
+                os.replace(fresh, path)
+        finally:
+            fresh.unlink(missing_ok=True)
 
 
 _HEADER = (

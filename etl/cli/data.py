@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -23,7 +22,7 @@ FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_ty
 @quiet_option
 def demo(db: Path | None, quiet: bool) -> None:
     """Build a fresh warehouse from data/sample (simulating it first if absent), then swap it in."""
-    from etl.pipeline.load import load
+    from etl.pipeline.load import rebuild
     from etl.simulate import sample_files, simulate
 
     files = sample_files()
@@ -32,10 +31,7 @@ def demo(db: Path | None, quiet: bool) -> None:
         simulate(SAMPLE_DIR)
         files = sample_files()
     target = db_path(db)
-    fresh = target.with_name(target.name + ".demo")
-    fresh.unlink(missing_ok=True)
-    run = load(files, fresh, simulated=True, progress=not quiet)
-    os.replace(fresh, target)
+    run = rebuild(files, target, progress=not quiet)
     _print_files(run)
     _print_years(target)
     say(f"\n演示仓库已就绪（模拟数据）：{target}")

@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 from rich.cells import cell_len
 
-from etl.config import env_var
+from etl.cli.output import warn
+from etl.config import SettingError, env_var
+from etl.writing import WriteFailed
 
 
 class Formatter(click.HelpFormatter):
@@ -103,6 +105,18 @@ class Group(Command, click.Group):
         kwargs.setdefault("options_metavar", "[选项]")
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """A write that failed (a full disk) or a setting that cannot be used ends every
+        command the same way: its Chinese message and exit code 2, never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except WriteFailed as failed:
+            warn(failed.message)
+            ctx.exit(2)
+        except SettingError as wrong:
+            warn(str(wrong))
+            ctx.exit(2)
 
 
 Group.group_class = Group

@@ -7,21 +7,20 @@ warehouse as it was, and a dashboard reading it meanwhile keeps its open file.
 
 from __future__ import annotations
 
-import fcntl
+import errno
 import os
 import shutil
 import sys
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from etl.config import SQL_DIR, db_path, docs_dir
+from etl.config import SQL_DIR, db_path, docs_dir, env_var, setting_mb
 from etl.pipeline.build import build
 from etl.pipeline.checks import Known, run_checks
 from etl.pipeline.ledger import write_ledger
@@ -31,6 +30,7 @@ from etl.pipeline.run import FileResult, RunSummary
 from etl.pipeline.stage import StagedFile, stage_file, write_staged
 from etl.progress import steps
 from etl.reference.places import infer_province
+from etl.writing import WriteFailed, chinese_write_errors, writer_lock
 
 
 def load(
@@ -55,6 +55,37 @@ def load(
     if gate and run.report.results.height:
         _write_docs(run, target)
     return run
+
+
+def rebuild(
+    paths: list[Path], db: Path | str | None = None, *, progress: bool = True
+) -> RunSummary:
+    """A new warehouse of these simulated files alone, swapped in for the old one under its
+    writer lock (so a load running meanwhile finishes first, or waits). A warehouse holding
+    files that are not simulated is never replaced: WriteFailed says so."""
+    target = db_path(db)
+    with writer_lock(target):
+        _refuse_real_data(target)
+        fresh = target.with_name(target.name + ".demo")
+        fresh.unlink(missing_ok=True)
+        run = load(paths, fresh, simulated=True, progress=progress)
+        with chinese_write_errors(target, "仓库保持原样"):
+            os.replace(fresh, target)
+    return run
+
+
+def _refuse_real_data(target: Path) -> None:
+    if not target.exists():
+        return
+    with duckdb.connect(str(target), read_only=True) as con:
+        real = con.execute(
+            "select count(*) from meta.load_files where status = 'loaded' and not is_simulated"
+        ).fetchone()[0]
+    if real:
+        raise WriteFailed(
+            f"仓库 {target} 中已导入 {real} 个真实数据文件（非模拟数据），演示仓库不会覆盖它；"
+            "仓库保持原样。请用 --db 为演示指定另一个文件。"
+        )
 
 
 def check(
@@ -106,6 +137,8 @@ def _read_one(path: Path, seen: set[str], simulated: bool) -> list[FileResult]:
     """One file's tables (one per data sheet) read and normalised, or the file rejected whole;
     a table already loaded (same content) is skipped."""
     started = time.perf_counter()
+    if refusal := _size_refusal(path):
+        return FileResult(path, bytes=path.stat().st_size, status="rejected", message=refusal)
     try:
         tables = read_tables(path)
     except FileRejected as exc:
@@ -133,6 +166,37 @@ def _result(path: Path, raw: RawTable, seen: set[str], simulated: bool) -> FileR
     seen.add(raw.sha256)
     result.table = _with_places(normalise(raw))
     return result
+
+
+def _size_refusal(path: Path) -> str | None:
+    """Why a file is too large to read, if it is: its size, and for an .xlsx (a zip) the size
+    its directory says it unpacks to, checked before a byte of it is inflated."""
+    if not path.is_file():
+        return None  # read_export says what is wrong with it
+    size, limit = path.stat().st_size, setting_mb("max_file_mb")
+    if size > limit:
+        return f"文件大小 {_mb(size)}，超过上限 {_mb(limit)}{_configured('max_file_mb')}"
+    if not zipfile.is_zipfile(path):
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        return None  # read_export rejects it as damaged
+    if unpacked > (limit := setting_mb("max_unzipped_mb")):
+        return (
+            f"Excel 文件解压后 {_mb(unpacked)}，超过上限 {_mb(limit)}{_configured('max_unzipped_mb')}；"
+            "请确认文件内容，或拆分后再导入"
+        )
+    return None
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB" if size >= 2**20 // 10 else f"{size / 2**10:,.1f} KB"
+
+
+def _configured(name: str) -> str:
+    return f"（上限可用环境变量 {env_var(name)} 设置）"
 
 
 def _with_places(table: Normalised) -> Normalised:
@@ -197,7 +261,7 @@ def _warehouse_state(target: Path) -> tuple[Known, set[str]]:
     with duckdb.connect(str(target), read_only=True) as con:
         submissions = con.sql(
             "select submission_id, year, province, track, category, is_recommended, "
-            "unit_name, submitted_at from core.submissions where source = '申报表'"
+            "unit_name, title, submitted_at from core.submissions where source = '申报表'"
         ).pl()
         stages = con.sql("select distinct submission_id, stage from core.scores").pl()
         loaded = con.execute("select file_id from meta.load_files where status = 'loaded'")
@@ -205,36 +269,37 @@ def _warehouse_state(target: Path) -> tuple[Known, set[str]]:
     return Known(submissions=submissions, stages=stages), loaded_ids
 
 
-@contextmanager
-def writer_lock(target: Path) -> Iterator[None]:
-    """One writer at a time per warehouse; a second load waits for the first."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.with_name(target.name + ".lock"), "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _publish(target: Path, run: RunSummary, staged: list[StagedFile], progress: bool) -> None:
     """Write the run into a copy of the warehouse, build it, and swap it in atomically."""
     building = target.with_name(f"{target.name}.building-{os.getpid()}")
     for stale in target.parent.glob(f"{target.name}.building-*"):
         stale.unlink()
-    if target.exists():
-        shutil.copyfile(target, building)
+    try:
+        with chinese_write_errors(target, "仓库保持原样，本次导入未生效"):
+            if target.exists():  # inside the try: a copy cut short by a full disk is removed
+                shutil.copyfile(target, building)
+            _build_copy(building, run, staged, progress)
+            os.replace(building, target)
+    finally:
+        building.unlink(missing_ok=True)
+
+
+def _build_copy(building: Path, run: RunSummary, staged: list[StagedFile], progress: bool) -> None:
     try:
         with duckdb.connect(str(building)) as con:
             con.execute((SQL_DIR / "warehouse.sql").read_text(encoding="utf-8"))
             _write_run(con, run, staged, progress)
             con.execute("checkpoint")
-        os.replace(building, target)
-    finally:
-        building.unlink(missing_ok=True)
+    except duckdb.IOException as exc:  # DuckDB's own writes report a full disk this way
+        raise OSError(_errno_of(exc), str(exc)) from exc
 
 
-def rebuild(db: Path | str | None = None) -> str:
+def _errno_of(exc: duckdb.IOException) -> int:
+    text = str(exc).lower()
+    return errno.ENOSPC if "no space left" in text else errno.EIO
+
+
+def rebuild_models(db: Path | str | None = None) -> str:
     """Rebuild every model from what is loaded (after a decision on unit names), in a copy
     swapped in atomically, under a new warehouse version; return the version."""
     target = db_path(db)
@@ -262,7 +327,7 @@ def unit_decision(number: int, merge: bool, by: str, db: Path | str | None = Non
 
     with duckdb.connect(str(db_path(db)), read_only=True) as con:
         made = decide(con, number, merge, by)
-    rebuild(db)
+    rebuild_models(db)
     return made
 
 

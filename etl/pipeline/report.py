@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
 from etl.config import DOCS_DIR
 from etl.glossary import KINDS, SEVERITY, SKIPPED_ROWS
@@ -23,6 +22,7 @@ from etl.pipeline.checks.common import headers_of
 from etl.pipeline.normalise import Normalised
 from etl.pipeline.read import ROW
 from etl.pipeline.run import RunSummary
+from etl.present.cells import workbook, write_cell
 
 EXAMPLES_PER_RULE = 3
 SKIPPED_SHOWN = 20
@@ -147,7 +147,7 @@ def write_rejected_xlsx(
     checked = _checked(run, tables)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path))
+    book = workbook(str(path))
     styles = _styles(book)
     names: set[str] = set()
     blocking = checked.report.issues.filter(pl.col("severity") == "blocking")
@@ -166,7 +166,7 @@ def write_rejected_xlsx(
     if checked.rejected:
         _rejected_files_sheet(book, checked.rejected, styles)
     if not book.worksheets():
-        book.add_worksheet("无问题").write(0, 0, "本次检查没有发现问题。")
+        write_cell(book.add_worksheet("无问题"), 0, 0, "本次检查没有发现问题。")
     book.close()
     return path
 
@@ -205,20 +205,20 @@ def _rejected_sheet(book, name: str, table: Normalised, issues: pl.DataFrame, st
     original = raw.frame.join(per_row, on=ROW, how="inner", maintain_order="right")
     sheet = book.add_worksheet(name)
     for j, field in enumerate(fields):
-        sheet.write_string(0, j, raw.headers[field], styles["head"])
+        write_cell(sheet, 0, j, raw.headers[field], styles["head"])
     for k, title in enumerate(FIX_COLUMNS):
-        sheet.write_string(0, len(fields) + k, title, styles["fix_head"])
+        write_cell(sheet, 0, len(fields) + k, title, styles["fix_head"])
     for i, row in enumerate(original.iter_rows(named=True), start=1):
         bad = set(row["field"])
         for j, field in enumerate(fields):
             style = styles["bad"] if field in bad else None
-            sheet.write_string(i, j, row[field] or "", style)
+            write_cell(sheet, i, j, row[field] or "", style)
         headers = "、".join(dict.fromkeys(h for h in row["_header"] if h)) or "整行"
         fix = (row[ROW], headers, "、".join(dict.fromkeys(row["rule_id"])),
                "\n".join(dict.fromkeys(row["message"])))  # fmt: skip
-        sheet.write_number(i, len(fields), fix[0])
+        write_cell(sheet, i, len(fields), fix[0])
         for k, text in enumerate(fix[1:], start=1):
-            sheet.write_string(i, len(fields) + k, text, styles["wrap"])
+            write_cell(sheet, i, len(fields) + k, text, styles["wrap"])
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, len(fields) - 1, 16)
     sheet.set_column(len(fields), len(fields) + 2, 14)
@@ -232,15 +232,14 @@ def _notes_sheet(book, checked: _Checked, styles) -> None:
     sheet = book.add_worksheet(NOTES_SHEET)
     titles = ("文件", "行号", "问题列", "值", "规则", "原因")
     for k, title in enumerate(titles):
-        sheet.write_string(0, k, title, styles["head"])
+        write_cell(sheet, 0, k, title, styles["head"])
     headers = {t.raw.sha256: headers_of(t) for t in checked.tables}
     for i, w in enumerate(warnings.iter_rows(named=True), start=1):
         column = headers.get(w["file_id"], {}).get(w["field"], w["field"] or "")
         cells = (checked.name(w["file_id"]), w[ROW], column, w["value"], w["rule_id"],
                  w["message"])  # fmt: skip
         for k, cell in enumerate(cells):
-            if cell is not None:
-                sheet.write(i, k, cell, styles["wrap"] if k == 5 else None)
+            write_cell(sheet, i, k, cell, styles["wrap"] if k == 5 else None)
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 4, 14)
@@ -266,11 +265,11 @@ def _skipped_sheet(book, checked: _Checked, styles) -> None:
 
 def _rejected_files_sheet(book, rejected: list[tuple[str, str]], styles) -> None:
     sheet = book.add_worksheet(REJECTED_SHEET)
-    sheet.write_string(0, 0, "文件", styles["head"])
-    sheet.write_string(0, 1, "原因", styles["head"])
+    write_cell(sheet, 0, 0, "文件", styles["head"])
+    write_cell(sheet, 0, 1, "原因", styles["head"])
     for i, (name, message) in enumerate(rejected, start=1):
-        sheet.write_string(i, 0, name)
-        sheet.write_string(i, 1, message, styles["wrap"])
+        write_cell(sheet, i, 0, name)
+        write_cell(sheet, i, 1, message, styles["wrap"])
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 80)
 

@@ -8,10 +8,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-import xlsxwriter
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
-
+from etl.present.cells import workbook, write_cell
 from etl.reference.contract import OUTCOMES, SCORES, SUBMISSIONS, ExportSpec
 from etl.reference.geography import provinces
 from etl.simulate.records import Experts, Mark, ScoreRow, Sub, Year
@@ -152,30 +149,23 @@ def _write_csv(path: Path, spec: ExportSpec, rows: list[Row], year: int) -> list
 
 def _write_xlsx(path: Path, spec: ExportSpec, rows: list[Row], year: int) -> list[dict[str, str]]:
     """A real workbook: numbers as numbers, dates as Excel datetimes, a fixed creation date."""
-    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    book = workbook(str(path), in_memory=True)
     book.set_properties({"created": datetime(year, 12, 31), "comments": "模拟数据"})
     sheet = book.add_worksheet(spec.label)
     when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    sheet.write_row(0, 0, [c.header for c in spec.columns], book.add_format({"bold": True}))
+    bold = book.add_format({"bold": True})
+    for col, column in enumerate(spec.columns):
+        write_cell(sheet, 0, col, column.header, bold)
     defects = []
     for number, (values, marks) in enumerate(rows, start=2):
         for col, value in enumerate(values):
-            _write_cell(sheet, number - 1, col, value, when)
+            write_cell(sheet, number - 1, col, value, when if isinstance(value, datetime) else None)
         cells = [_text(v) for v in values]
         defects += [_defect(path.name, number, spec, m, _cell(spec, m, cells)) for m in marks]
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, len(spec.columns) - 1, 14)
     book.close()
     return defects
-
-
-def _write_cell(sheet: Worksheet, row: int, col: int, value: object, when: Format) -> None:
-    if isinstance(value, datetime):
-        sheet.write_datetime(row, col, value, when)
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value)
-    elif value != "":
-        sheet.write_string(row, col, str(value))
 
 
 def _cell(spec: ExportSpec, mark: Mark, cells: list[str]) -> str:

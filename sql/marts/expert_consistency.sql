@@ -10,19 +10,32 @@ with scores as (
     select * from core.scores
 ),
 
+-- Sums taken in the order of their values, here and below: a float sum depends on its order,
+-- and two identical loads must give identical marts.
+per_case as (
+    select
+        submission_id,
+        stage,
+        sum(total_score order by total_score) as case_total,
+        count(*) as case_experts
+    from scores
+    group by submission_id, stage
+),
+
 with_peers as (
     select
-        year,
-        stage,
-        stage_order,
-        expert_id,
-        expert_province,
-        submission_id,
-        total_score,
-        (sum(total_score) over per_case - total_score)
-        / nullif(count(*) over per_case - 1, 0) as peer_mean
+        scores.year,
+        scores.stage,
+        scores.stage_order,
+        scores.expert_id,
+        scores.expert_province,
+        scores.submission_id,
+        scores.total_score,
+        (per_case.case_total - scores.total_score)
+        / nullif(per_case.case_experts - 1, 0) as peer_mean,
+        scores.total_score - peer_mean as deviation
     from scores
-    window per_case as (partition by submission_id, stage)
+    inner join per_case using (submission_id, stage)
 ),
 
 per_expert as (
@@ -34,11 +47,11 @@ per_expert as (
         any_value(expert_province) as expert_province,
         count(*) as scores,
         count(peer_mean) as compared,
-        avg(total_score) as mean_score,
-        stddev_samp(total_score) as sd_score,
-        avg(total_score - peer_mean) as mean_deviation,
-        stddev_samp(total_score - peer_mean) as sd_deviation,
-        avg(abs(total_score - peer_mean)) as mean_abs_deviation
+        avg(total_score order by total_score) as mean_score,
+        stddev_samp(total_score order by total_score) as sd_score,
+        avg(deviation order by deviation) as mean_deviation,
+        stddev_samp(deviation order by deviation) as sd_deviation,
+        avg(abs(deviation) order by abs(deviation)) as mean_abs_deviation
     from with_peers
     group by year, stage, expert_id
 ),

@@ -222,3 +222,15 @@ def test_upload_while_another_session_reads(
     after = next(c.value for c in reader.caption if "仓库版本" in c.value)
     assert after != before
     assert {"upload", "load"} <= set(audit.events()["action"].to_list())
+
+
+def test_console_shows_a_date_out_of_the_calendar_and_downloads_it(open_page) -> None:
+    at = open_page("SQL 控制台", role="researcher")
+    at.text_area(key="console_sql").input("select 'infinity'::date as d, 1 as n")
+    at = _run_console(at)
+    assert not at.error and not at.exception
+    shown = next(d.value for d in at.dataframe if "d" in d.value.columns)
+    assert shown["d"].tolist() == ["infinity"]
+    xlsx = openpyxl.load_workbook(io.BytesIO(_exports(at)["console_result_xlsx"]()))
+    assert xlsx.active["A2"].value == "infinity"
+    assert "infinity,1" in _exports(at)["console_result_csv"]().decode("utf-8-sig")

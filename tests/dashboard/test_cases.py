@@ -160,3 +160,38 @@ def test_an_item_without_a_title_shows_its_unit_with_a_mark(untitled_db, monkeyp
     record = table(at, "字段").set_index("字段")
     assert record.loc["案例名称", "内容"] == "未列出（公布名单只列出单位）"
     assert record.loc["申报类型", "内容"] == "先导单位"
+
+
+PAYLOAD = "![x](http://127.0.0.1:9/beacon.png) [会话已过期，点此重新登录](http://127.0.0.1:9/phish)"
+SUBMISSION = (
+    "申报编号,年度,申报类型,申报类别,申报单位,单位类型,单位层级,所属省份,案例名称,提交时间,材料字数,省级推荐\n"
+    '2024-009901,2024,典型案例,融合生产传播,湖南广播电视台,广播电视台,省级,湖南,"{title}",2024-04-18,4500,是\n'
+)
+
+
+def _live_markdown(at) -> list[str]:
+    """Markdown on the page that a browser would turn into an image or a link."""
+    shown = [str(e.value) for kind in ("markdown", "caption", "error", "warning", "info")
+             for e in getattr(at, kind)]  # fmt: skip
+    return [s for s in shown if "![" in s or "](" in s or "http://" in s]
+
+
+def test_a_search_echoed_on_the_page_is_text(open_page):
+    at = open_page("案例检索", year="2024", q=PAYLOAD)
+    assert not at.exception
+    assert _live_markdown(at) == []
+    assert "含「" in texts(at)
+
+
+def test_a_case_title_is_shown_as_text(demo_db_copy, tmp_path, monkeypatch):
+    source = tmp_path / "湖南_申报表.csv"
+    source.write_text(SUBMISSION.format(title=PAYLOAD), encoding="utf-8")
+    assert load([source], demo_db_copy, progress=False).status == "succeeded"
+    monkeypatch.setenv(env_var("db"), str(demo_db_copy))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update(year="2024", case="2024-009901")
+    at.switch_page(PAGES["案例检索"]).run()
+    assert not at.exception
+    assert at.selectbox(key="case_box").value == "2024-009901"
+    assert _live_markdown(at) == []
+    assert "点此重新登录" in texts(at)  # the title is there, as text

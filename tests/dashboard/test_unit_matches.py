@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl.access import audit
 from etl.config import env_var
-from etl.pipeline.load import rebuild
+from etl.pipeline.load import rebuild_models
 from etl.units.link import read_decisions
 
 
@@ -38,7 +38,7 @@ def test_an_admin_confirms_a_suggested_match(
         ("安吉县融媒体中心", "安吉新闻集团", "合并")
     ]
     assert "unit_decision" in audit.events()["action"].to_list()
-    rebuild(demo_db_copy)  # a later rebuild keeps it
+    rebuild_models(demo_db_copy)  # a later rebuild keeps it
     with duckdb.connect(str(demo_db_copy), read_only=True) as con:
         ids = con.execute(
             "select count(distinct unit_id) from core.unit_names where unit_name like '%安吉%'"

@@ -40,7 +40,8 @@ class Known:
                     "track": pl.String, "category": pl.String, "is_recommended": pl.Boolean}
         )
     )  # fmt: skip
-    # Optional extra columns used when present: unit_name, submitted_at (quota order).
+    # Optional extra columns used when present: unit_name, submitted_at (quota order), title
+    # (key.changed: an id the warehouse holds arriving with another province, unit, track, title).
     stages: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(
             schema={"submission_id": pl.String, "stage": pl.String}

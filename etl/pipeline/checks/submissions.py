@@ -86,14 +86,58 @@ def quota_suite() -> SuiteSpec:
     return SuiteSpec("submissions_by_quota", "submissions", checks)
 
 
+# The fields that say which case an id is: a new value for one of them is another case, or a
+# correction a person must confirm (the later file supersedes, so nothing stops it).
+IDENTITY = ("province", "unit_name", "track", "title")
+
+
+@cache
+def changes_suite() -> SuiteSpec:
+    check = Check(
+        "key.changed",
+        "submission_id",
+        gxe.ExpectColumnValuesToBeInSet(
+            column="_unchanged", value_set=[True], description=rules()["key.changed"].description
+        ),
+        TEXT + "submission_id",
+        (("changes", "_changes"),),
+    )
+    return SuiteSpec("submissions_against_warehouse", "submissions", (check,))
+
+
 def derive(tables: list[Normalised]) -> pl.DataFrame:
     """All submission files of the run as one frame of typed, original and helper columns."""
     return stack([_derive_one(t) for t in tables])
 
 
 def groups(frame: pl.DataFrame, known: pl.DataFrame) -> list[tuple[SuiteSpec, pl.DataFrame]]:
-    """Recommended rows ranked against the year's quota, across the run and the warehouse."""
-    return [(quota_suite(), _quota(frame, known))]
+    """Recommended rows ranked against the year's quota, across the run and the warehouse;
+    rows whose id the warehouse holds with another province, unit, track or title."""
+    suites = [(quota_suite(), _quota(frame, known))]
+    if known.height:  # a first load has nothing to change
+        suites.append((changes_suite(), _changed(frame, known)))
+    return suites
+
+
+def _changed(frame: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+    """Each row whose id is in the warehouse, with what it changes ("所属省份由“浙江”改为“湖南”")."""
+    fields = [f for f in IDENTITY if f in known.columns]
+    old = known.select("submission_id", *(pl.col(f).alias(f"_old_{f}") for f in fields))
+    rows = frame.select(FILE, ROW, TEXT + "submission_id", "submission_id", *fields).join(
+        old.unique("submission_id"), on="submission_id", how="inner", maintain_order="left"
+    )
+    changes = pl.concat_str([_change(f) for f in fields] or [pl.lit(None)], separator="；",
+                            ignore_nulls=True).fill_null("")  # fmt: skip
+    return rows.with_columns(changes.alias("_changes")).with_columns(
+        (pl.col("_changes") == "").alias("_unchanged"), pl.int_range(pl.len()).alias("_pos")
+    )
+
+
+def _change(field: str) -> pl.Expr:
+    """ "申报单位由“甲”改为“乙”" where the field's value differs from the warehouse's, else null."""
+    old, new = pl.col(f"_old_{field}").fill_null("（空）"), pl.col(field).fill_null("（空）")
+    text = pl.format(f"{SUBMISSIONS.column(field).header}由“{{}}”改为“{{}}”", old, new)
+    return pl.when(pl.col(field).ne_missing(pl.col(f"_old_{field}"))).then(text)
 
 
 def _derive_one(table: Normalised) -> pl.DataFrame:
