@@ -156,7 +156,7 @@ def test_a_zip_bomb_is_refused_from_its_directory_before_reading(
     monkeypatch.setenv(env_var("max_unzipped_mb"), "50")
     bomb = _zip_bomb(tmp_path / "申报表.xlsx", 64)
     assert bomb.stat().st_size < 2**20
-    monkeypatch.setattr(load_module, "read_export", _never_read)
+    monkeypatch.setattr(load_module, "read_tables", _never_read)
     run = load([bomb], small_db, progress=False)
     assert [f.status for f in run.files] == ["rejected"]
     message = run.files[0].message

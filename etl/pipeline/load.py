@@ -138,7 +138,7 @@ def _read_one(path: Path, seen: set[str], simulated: bool) -> list[FileResult]:
     a table already loaded (same content) is skipped."""
     started = time.perf_counter()
     if refusal := _size_refusal(path):
-        return FileResult(path, bytes=path.stat().st_size, status="rejected", message=refusal)
+        return [FileResult(path, bytes=path.stat().st_size, status="rejected", message=refusal)]
     try:
         tables = read_tables(path)
     except FileRejected as exc:
@@ -172,7 +172,7 @@ def _size_refusal(path: Path) -> str | None:
     """Why a file is too large to read, if it is: its size, and for an .xlsx (a zip) the size
     its directory says it unpacks to, checked before a byte of it is inflated."""
     if not path.is_file():
-        return None  # read_export says what is wrong with it
+        return None  # read_tables says what is wrong with it
     size, limit = path.stat().st_size, setting_mb("max_file_mb")
     if size > limit:
         return f"文件大小 {_mb(size)}，超过上限 {_mb(limit)}{_configured('max_file_mb')}"
@@ -182,7 +182,7 @@ def _size_refusal(path: Path) -> str | None:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except zipfile.BadZipFile:
-        return None  # read_export rejects it as damaged
+        return None  # read_tables rejects it as damaged
     if unpacked > (limit := setting_mb("max_unzipped_mb")):
         return (
             f"Excel 文件解压后 {_mb(unpacked)}，超过上限 {_mb(limit)}{_configured('max_unzipped_mb')}；"
