@@ -347,21 +347,26 @@ def downloads(
             access.scope.key,
             about,
         )
-        st.session_state.setdefault(EXPORTS, {})[f"{key}_{suffix}"] = file
         with column:
-            st.download_button(
-                label,
-                data=file,
-                file_name=file.file_name,
-                mime=MIME[suffix],
-                key=f"{key}_{suffix}",
-                on_click="ignore",
-                icon=":material/download:",
-            )
+            _offer(file, f"{key}_{suffix}", label, MIME[suffix], ":material/download:")
+
+
+def _offer(file: Export | Bundle, key: str, label: str, mime: str, icon: str) -> None:
+    """A download button for a file built when clicked, kept by key for the tests."""
+    st.session_state.setdefault(EXPORTS, {})[key] = file
+    st.download_button(
+        label,
+        data=file,
+        file_name=file.file_name,
+        mime=mime,
+        key=key,
+        on_click="ignore",
+        icon=icon,
+    )
 
 
 def export_about(
-    name: str, f: Filters | None, rows: int, extra_parts: tuple[str, ...] = ()
+    name: str, f: Filters | None, rows: int | None = None, extra_parts: tuple[str, ...] = ()
 ) -> exports.About:
     """What a file says about itself: the table, the filters, the data date, the dataset
     version (build and its time) and, for simulated data, 模拟数据."""
@@ -389,24 +394,15 @@ def dataset_version(version: Version) -> str:
 def dataset_downloads(about: exports.About) -> None:
     """The role's whole dataset, one ZIP per format; built when clicked, and audited."""
     access = auth.current()
-    stem = export.file_name(f"融合看板数据集_{access.scope.label}", "zip").removesuffix(".zip")
     left, right, _ = st.columns([1, 1, 3])
     for column, kind, label in (
         (left, "csv", "下载 CSV 包"),
         (right, "parquet", "下载 Parquet 包"),
     ):
-        file = Bundle(queries.dataset_bundle(kind, about), f"{stem}_{kind}.zip", access)
-        st.session_state.setdefault(EXPORTS, {})[f"dataset_{kind}"] = file
+        name = export.file_name("融合看板数据集", "zip", access.scope.label, kind)
+        file = Bundle(queries.dataset_bundle(kind, about), name, access)
         with column:
-            st.download_button(
-                label,
-                data=file,
-                file_name=file.file_name,
-                mime="application/zip",
-                key=f"dataset_{kind}",
-                on_click="ignore",
-                icon=":material/folder_zip:",
-            )
+            _offer(file, f"dataset_{kind}", label, "application/zip", ":material/folder_zip:")
 
 
 @dataclass(frozen=True, eq=False)

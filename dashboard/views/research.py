@@ -8,8 +8,6 @@ and the glossary; the methodology is docs/methodology.md.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import polars as pl
 import streamlit as st
 
@@ -21,7 +19,7 @@ METHODOLOGY = ROOT / "docs" / "methodology.md"
 
 
 def main() -> None:
-    about = replace(components.export_about("融合看板数据集", None, 0), rows=None)
+    about = components.export_about("融合看板数据集", None)
     download, dictionary, method, cite = st.tabs(["数据集下载", "数据字典", "方法说明", "引用"])
     with download:
         _download(about)

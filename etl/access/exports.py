@@ -28,6 +28,7 @@ from etl.present.cells import workbook as new_workbook
 from etl.present.cells import write_cell
 
 # Columns that hold a year or another code-like integer: written without thousands separators.
+ABOUT_SHEET = "说明"  # the sheet before the data, saying what the file is
 PLAIN_INTEGERS = ("年度", "year", "排名", "名次", "初评名次", "终评名次")
 
 _FORMULA = r"^[=+\-@\t\r\n]"
@@ -109,9 +110,6 @@ def to_xlsx_bytes(frame: pl.DataFrame, sheet: str = "数据", about: About | Non
         data = workbook.get_worksheet_by_name(name)
         data.activate()
     return buffer.getvalue()
-
-
-ABOUT_SHEET = "说明"
 
 
 def _about_sheet(workbook: xlsxwriter.Workbook, about: About) -> None:
