@@ -12,6 +12,7 @@ from etl.access.scopes import policy
 # What a page needs: a table in the role's database, or a policy list ("console", "upload"), or
 # a province of one's own (SELF_CHECK: a bureau checks its own draft).
 AGGREGATES, SCORES, CASES = "mart.submission_facts", "mart.submission_scores", "mart.cases"
+UNITS = "mart.unit_history"
 SELF_CHECK = "self_check"
 
 
@@ -43,6 +44,9 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
         PageSpec("views/trends.py", "年度趋势", ":material/timeline:",
                  "2019年以来按区域、省份、申报类型/类别、单位层级的申报与入选变化，同比与占全国比例。",
                  AGGREGATES),
+        PageSpec("views/units.py", "参与单位", ":material/apartment:",
+                 "申报单位的历年情况：首次参与、多次入选、申报类型之间的晋级和各省入选的集中程度"
+                 "（同一单位改名仍算一个单位）。", UNITS, filters="none"),
     ),
     "省局": (
         PageSpec("views/compare.py", "地区对比", ":material/compare_arrows:",

@@ -426,6 +426,49 @@ def case_scores(submission_id: str) -> pl.DataFrame:
     return run("case_scores", submission_id=submission_id)
 
 
+# 单位档案 and the units section of 年度趋势 (the unit registry) -------------------------------
+
+
+def unit_profile(unit_id: str) -> pl.DataFrame:
+    """One unit of the registry: latest name, province, level, type, years, counts, names."""
+    return run("unit_profile", unit_id=unit_id)
+
+
+def unit_path(unit_id: str) -> pl.DataFrame:
+    """One unit's years: name written, submissions, tracks, furthest stage, selected."""
+    return run("unit_path", unit_id=unit_id)
+
+
+def unit_names(unit_id: str) -> pl.DataFrame:
+    """Every name one unit was seen under, with its first and last year."""
+    return run("unit_names", unit_id=unit_id)
+
+
+def unit_entrants(provinces: list[str]) -> pl.DataFrame:
+    """Per year: units taking part, first-time entrants, first-time entrants selected."""
+    return run("unit_entrants", provinces=provinces)
+
+
+def unit_entrants_by_province(provinces: list[str]) -> pl.DataFrame:
+    """Per province and year: units taking part, and how many for the first time."""
+    return run("unit_entrants_by_province", provinces=provinces)
+
+
+def unit_repeat_winners(provinces: list[str]) -> pl.DataFrame:
+    """Units selected in two or more years whose results the role may see."""
+    return run("unit_repeat_winners", provinces=provinces)
+
+
+def unit_progressions(provinces: list[str]) -> pl.DataFrame:
+    """Units selected in a lower track and later in a higher one (成长项目 → 典型案例 → 先导单位)."""
+    return run("unit_progressions", provinces=provinces)
+
+
+def unit_concentration(provinces: list[str]) -> pl.DataFrame:
+    """Per province and period: selections, units that won them, the top unit's share."""
+    return run("unit_concentration", provinces=provinces)
+
+
 # 审计日志 (admin) ----------------------------------------------------------------------------
 
 

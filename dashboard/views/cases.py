@@ -2,7 +2,8 @@
 the result, export it whole, and open one case's record with its scores per stage.
 
 Search words live in the URL (?q=融媒 短视频, every word must match), as do the page's own
-filters and the opened case (?case=2024-000110), so a search or a record can be shared.
+filters, the opened case (?case=2024-000110) and an opened unit (?unit=U…, its 单位档案: every
+year it took part, from the unit registry), so a search, a record or a unit can be shared.
 Everything below the sidebar runs as a fragment: typing a search does not rerun the page.
 """
 
@@ -13,7 +14,7 @@ import math
 import polars as pl
 import streamlit as st
 
-from dashboard import components, queries
+from dashboard import components, queries, unit_record
 from dashboard.filters import Filters
 from dashboard.markdown import plain
 from etl import glossary
@@ -43,7 +44,22 @@ LIST_COLUMNS = (
 
 def main() -> None:
     f = components.filters()
+    _linked_unit()
     _search(f)
+
+
+def _linked_unit() -> None:
+    """A unit opened from a link (?unit=U…): its record above the search, until closed."""
+    unit_id = st.query_params.get(unit_record.UNIT)
+    if not unit_id:
+        return
+    with st.container(border=True):
+        unit_record.show(unit_id, heading="###")
+        st.button(
+            "关闭单位档案",
+            key="close_unit",
+            on_click=lambda: st.query_params.pop(unit_record.UNIT, None),
+        )
 
 
 @st.fragment
@@ -269,6 +285,7 @@ def _record(found: pl.DataFrame, shown: pl.DataFrame) -> None:
     case = found.filter(pl.col("submission_id") == chosen).row(0, named=True)
     _fields(case)
     _scores(case)
+    unit_record.show(case.get("unit_id"))
 
 
 def _fields(case: dict) -> None:
