@@ -230,8 +230,8 @@ def _unit_matches() -> None:
         components.empty("没有待确认的单位名称匹配。")
         return
     st.caption(
-        "单位登记不能自动判定是否同一单位的名称（得分 0.5–0.99）。决定写入 "
-        "data/reference/unit_aliases.csv，之后每次重建都沿用。"
+        "单位登记不能自动判定是否同一单位的名称（得分 0.5–0.99）。决定写入单位别名参考表"
+        "（仓库的参考数据，与代码一同审阅），之后每次重建都沿用。"
     )
     shown = rows.rename(MATCH_COLUMNS).with_columns(pl.col("得分").round(2))
     st.dataframe(shown.to_pandas(), hide_index=True, key="unit_matches")
