@@ -108,7 +108,7 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def docs_dir(db: Path) -> Path:
-    """Great Expectations Data Docs live beside the warehouse they describe."""
+    """Each run's quality report (validation_report.py) lives beside the warehouse it describes."""
     return db.parent / "docs"
 
 

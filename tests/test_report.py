@@ -3,17 +3,20 @@ and sends back, and the Great Expectations Data Docs of each run."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import polars as pl
 import pytest
 
+from etl.pipeline import validation_report
 from etl.pipeline.checks import CheckReport, run_checks
 from etl.pipeline.load import check
 from etl.pipeline.normalise import normalise
 from etl.pipeline.read import read_export
-from etl.pipeline.report import summary_text, write_data_docs, write_rejected_xlsx
+from etl.pipeline.report import summary_text, write_rejected_xlsx
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 RULE_FILES = ("rules_submissions.csv", "rules_scores.csv", "rules_outcomes.csv", "rules_quota.csv")
@@ -125,30 +128,45 @@ def test_files_rejected_whole_get_their_own_sheet(tmp_path: Path) -> None:
     ]
 
 
-def test_data_docs_list_every_run_with_its_pages(checked, tmp_path: Path) -> None:
+def test_the_quality_report_states_every_rule_in_chinese(checked, tmp_path: Path) -> None:
     report, _ = checked
-    first = write_data_docs("run-1", report, tmp_path)
-    second = write_data_docs("run-2", report, tmp_path)
-    assert first.index == second.index == tmp_path / "index.html"
-    suites = sorted(p.relative_to(tmp_path).parts[1] for p in first.pages)
-    assert suites == ["outcomes", "outcomes_by_year", "scores", "scores_by_expert",
-                      "scores_by_stage", "submissions", "submissions_by_quota"]  # fmt: skip
-    assert {p.parts[-3] for p in second.pages} == {"run-2"}
-    index = first.index.read_text(encoding="utf-8")
-    assert "run-1" in index and "run-2" in index
-    page = next(p for p in first.pages if p.parts[-4] == "submissions").read_text(encoding="utf-8")
-    assert "在当年申报截止日期当天或之前提交" in page  # the rule's description, in Chinese
-    assert "江南省" in page  # a failing value, as GX shows it
-    stored = list((tmp_path / "_results").rglob("*.json"))
-    assert len(stored) == 2 * len(first.pages)
-    assert max(p.stat().st_size for p in stored) < 200_000  # trimmed: not every failing row
+    at = datetime(2026, 12, 3, 9, 30)
+    first = validation_report.write("run-1", report.validations, tmp_path, at=at, simulated=True)
+    second = validation_report.write("run-2", report.validations, tmp_path, at=at)
+    assert validation_report.reports(tmp_path) == [second, first]
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'href="run-1.html"' in index and 'href="run-2.html"' in index
+    page = first.read_text(encoding="utf-8")
+    sections = re.findall(r"<h2>(.*?)</h2>", page)
+    assert len(sections) == len(report.validations) >= 7
+    assert all(s.split(" · ")[0] in ("申报表", "评分表", "结果表") for s in sections)
+    assert "在当年申报截止日期当天或之前提交" in page  # the rule's sentence, not its code
+    assert "deadline" not in page
+    assert "江南省" in page  # a failing value, as GX returned it
+    failed = sum(not r.success for v in report.validations for r in v.result.results)
+    assert failed > 0
+    assert f"未通过 {failed} 条" in page
+    assert "模拟数据" in page and "模拟数据" not in second.read_text(encoding="utf-8")
 
 
-def test_data_docs_pages_carry_the_batch_name(tmp_path: Path) -> None:
-    report = run_checks([normalise(read_export(BAD / "enc_utf8.csv"))])
-    docs = write_data_docs("one-file", report, tmp_path)
-    assert [p.name for p in docs.pages] == ["enc_utf8.csv.html", "本次导入合计.html"]
-    assert pl.Series([p.exists() for p in docs.pages]).all()
+def test_the_quality_report_asks_nothing_of_the_network(checked, tmp_path: Path) -> None:
+    report, _ = checked
+    page = validation_report.write("run-1", report.validations, tmp_path, at=datetime.now())
+    text = page.read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img)\b|https?://|@import|url\(", text)
+    assert page.stat().st_size < 200_000  # trimmed: not every failing row
+
+
+def test_a_value_from_a_file_is_written_as_text_in_the_report(tmp_path: Path) -> None:
+    source = tmp_path / "湖南_申报表.csv"
+    rows = (BAD / "enc_utf8.csv").read_text(encoding="utf-8").splitlines()
+    header, first = rows[0], rows[1].split(",")
+    province = header.split(",").index("所属省份")
+    first[province] = "<script>alert(1)</script>"
+    source.write_text("\n".join([header, ",".join(first)]) + "\n", encoding="utf-8")
+    report = run_checks([normalise(read_export(source))])
+    text = validation_report.render("x", report.validations, at=datetime.now())
+    assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 
 FORMULA = '=HYPERLINK("http://127.0.0.1:9/fix?"&A1;"点此修正")'

@@ -3,8 +3,8 @@
 What each role sees is decided by its scoped database (issue 5): a bureau's quarantined and
 flagged rows are those of its own province's submission files (so it can fix them), a
 researcher sees the loads and rules but no row, the corrections need meta.corrections (leader,
-admin), and the Data Docs (files on the server with raw cells of every file) are shown only
-to the roles that see loaded files in full (access.toml `internal`: leader, admin).
+admin), and the run's quality report (a file on the server quoting raw cells of every file) is
+shown only to the roles that see loaded files in full (access.toml `internal`: leader, admin).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def main() -> None:
     if queries.can_read("meta.corrections"):
         _corrections()
     if auth.current().role.internal:
-        _data_docs()
+        _validation_report(run_id)
 
 
 def _freshness(runs: pl.DataFrame) -> None:
@@ -107,6 +107,7 @@ def _run_picker(runs: pl.DataFrame) -> str:
         runs["run_id"].to_list(),
         format_func=lambda r: f"{fmt.moment(times[r])}（{r}）",
         key="run",
+        placeholder="请选择",
     )
 
 
@@ -180,6 +181,7 @@ def _province_filter() -> list[str]:
         bind="query-params",
         placeholder="全部省份",
         help="省局可只看本省文件中的问题行；未能识别省份的行只在不筛选时显示。",
+        select_all=False,
     )
     return list(chosen)
 
@@ -240,7 +242,7 @@ def _unit_matches() -> None:
     options = [
         f"{i}. {a} ↔ {b}" for i, (a, b) in enumerate(rows.select("name_a", "name_b").iter_rows(), 1)
     ]
-    chosen = st.selectbox("待确认的一对", options, key="unit_match_pick")
+    chosen = st.selectbox("待确认的一对", options, key="unit_match_pick", placeholder="请选择")
     number = options.index(chosen) + 1
     left, right, _ = st.columns([1, 1, 3])
     if left.button("确认是同一单位", type="primary", key="unit_match_confirm"):
@@ -277,35 +279,28 @@ def _corrections() -> None:
     components.table(shown, "自动修正", None, "corrections")
 
 
-def _data_docs() -> None:
-    st.subheader("Great Expectations 数据文档")
-    folder = docs_dir(db_path())
-    index = folder / "index.html"
-    if not index.exists():
-        components.empty(f"尚未生成数据文档（每次经过质量检查的导入都会生成于 {folder}）。")
+def _validation_report(run_id: str) -> None:
+    """The chosen run's quality report: a Chinese web page that needs no network, to read here,
+    download, forward or print (etl/pipeline/validation_report.py)."""
+    st.subheader("质量检查报告")
+    page = docs_dir(db_path()) / f"{run_id}.html"
+    if not page.exists():
+        components.empty("这次导入没有质量检查报告（未经质量检查，或报告未能写出）。")
         return
+    html = page.read_text(encoding="utf-8")
     st.caption(
-        f"数据文档是服务器上的静态网页（{index}）。浏览器不允许网页直接打开服务器文件，"
-        "所以在下面查看每次检查的结果页，或下载后打开。"
+        "上面「质量规则」的结果写成的一份网页：不需要联网即可打开，可下载转发或打印；"
+        "其中的原值举例来自导入的文件，只有能看到全部导入文件的角色可见。"
     )
-    pages = sorted(folder.glob("validations/*/*/*/*.html"), key=lambda p: p.stat().st_mtime)
-    if not pages:
-        return
-    chosen = st.selectbox("检查结果页", pages[::-1][:50], format_func=_docs_label)
-    html = chosen.read_text(encoding="utf-8")
     st.download_button(
-        "下载此结果页（HTML）",
+        "下载质量检查报告（网页）",
         html.encode("utf-8"),
-        file_name=f"{_docs_label(chosen)}.html",
+        file_name=f"数据质量检查报告_{run_id}.html",
         mime="text/html",
+        icon=":material/download:",
     )
     with st.expander("在看板中查看"):
-        st.iframe(chosen, height=600)
-
-
-def _docs_label(page) -> str:
-    """validations/<suite>/<run>/<time>/<batch>.html → 「<run> · <suite>」."""
-    return f"{page.parent.parent.name} · {page.parent.parent.parent.name}"
+        st.iframe(html, height=600, alt="数据质量检查报告")
 
 
 main()

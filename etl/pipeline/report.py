@@ -1,5 +1,5 @@
 """What a check run tells people: a per-rule summary for the terminal, a rejected-rows workbook a
-bureau can fix and resubmit, and Great Expectations Data Docs for the run.
+bureau can fix and resubmit (the run's Chinese quality report is etl/pipeline/validation_report.py).
 
 Each function takes either a RunSummary (what etl.pipeline.load.check and .load return) or
 a bare CheckReport with the tables it checked, so tests and notebooks need no warehouse.
@@ -7,15 +7,12 @@ a bare CheckReport with the tables it checked, so tests and notebooks need no wa
 
 from __future__ import annotations
 
-import glob
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
-from etl.config import DOCS_DIR
 from etl.glossary import KINDS, SEVERITY, SKIPPED_ROWS
 from etl.pipeline.checks import CheckReport
 from etl.pipeline.checks.common import headers_of
@@ -272,45 +269,3 @@ def _rejected_files_sheet(book, rejected: list[tuple[str, str]], styles) -> None
         write_cell(sheet, i, 1, message, styles["wrap"])
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 80)
-
-
-# ---------------------------------------------------------------- Data Docs
-
-
-@dataclass(frozen=True)
-class DataDocs:
-    index: Path  # the site's home: every run written so far, newest first
-    pages: tuple[Path, ...]  # this run's pages, one per suite and batch
-
-
-def write_data_docs(
-    run_id: str, report: CheckReport | RunSummary, out_dir: Path = DOCS_DIR
-) -> DataDocs:
-    """Add this run's validation results to the Great Expectations Data Docs site in out_dir.
-
-    One site for all runs (GX's own layout: index.html, validations/<suite>/<run>/…), with the
-    results kept as JSON in out_dir/_results so each run adds to the index instead of
-    replacing it. Results are trimmed to 20 failing values per expectation: the full list is in
-    meta.quarantine and the rejected-rows workbook.
-    """
-    from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier,
-        ValidationResultIdentifier,
-    )
-
-    from etl.pipeline.checks.gx import docs_context
-
-    report = report if isinstance(report, CheckReport) else report.report
-    out_dir = Path(out_dir)
-    context = docs_context(out_dir / "_results", out_dir)
-    run = RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
-    keys = []
-    for v in report.validations:
-        v.result.meta["run_id"] = run
-        key = ValidationResultIdentifier(ExpectationSuiteIdentifier(name=v.suite), run, v.batch)
-        context.validation_results_store.set(key, v.result)
-        keys.append(key)
-    context.build_data_docs(site_names=["gate"], resource_identifiers=keys)
-    pages = sorted((out_dir / "validations").glob(f"*/{glob.escape(run_id)}/*/*.html"))
-    return DataDocs(out_dir / "index.html", tuple(pages))

@@ -101,9 +101,8 @@ def page(context: BrowserContext) -> Iterator[Page]:
 def js_errors(page: Page) -> list[str]:
     """Uncaught JavaScript exceptions of the app itself. Console noise (Streamlit probing
     /<page>/_stcore/health before /_stcore/health, a favicon from fonts.gstatic.com) is not
-    collected, nor are errors inside HTML the app embeds with components.html (about:srcdoc
-    frames): 数据质量 embeds Great Expectations Data Docs, whose jQuery, Bootstrap and Vega come
-    from CDNs that an offline machine cannot reach ("$ is not defined")."""
+    collected, nor are errors inside HTML the app embeds in an iframe (about:srcdoc frames;
+    数据质量's quality report has no script, but a page we embed is not the app)."""
     errors: list[str] = []
 
     def collect(error: Error) -> None:

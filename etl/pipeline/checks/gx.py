@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import polars as pl
 
@@ -31,7 +30,7 @@ from great_expectations.data_context.types.base import (  # noqa: E402
 COMPLETE = {"result_format": "COMPLETE"}
 KEPT_FOR_DOCS = 20  # unexpected values and rows kept per expectation once issues are extracted
 
-__all__ = ["Check", "Failure", "SuiteSpec", "Validation", "docs_context", "gxe", "validate"]
+__all__ = ["Check", "Failure", "SuiteSpec", "Validation", "gxe", "validate"]
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ class Failure:
 
 @dataclass(frozen=True)
 class Validation:
-    """One suite run on one batch, kept (trimmed) for Data Docs."""
+    """One suite run on one batch, kept (trimmed) for the run's quality report."""
 
     suite: str
     batch: str  # the file name, or what a group suite aggregated
@@ -92,21 +91,6 @@ def _config() -> DataContextConfig:
         progress_bars=ProgressBarsConfig(globally=False),
         analytics_enabled=False,
     )
-
-
-def docs_context(results_dir: Path, site_dir: Path):
-    """An ephemeral context whose validation results and Data Docs site are folders on disk,
-    so every run's results stay listed on the one site."""
-    config = _config()
-    store = config.stores[config.validation_results_store_name]
-    store["store_backend"] = {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(results_dir)}  # fmt: skip
-    backend = {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir)}
-    config.data_docs_sites = {
-        "gate": {"class_name": "SiteBuilder", "store_backend": backend,
-                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}}
-    }  # fmt: skip
-    return quiet_context(config)
 
 
 class _Gate:
@@ -155,7 +139,7 @@ def validate(spec: SuiteSpec, frame: pl.DataFrame, batch: str) -> tuple[list[Fai
 
 
 def _trim(counts: dict) -> None:
-    """Keep what Data Docs shows; the full row lists already became issues."""
+    """Keep what the quality report shows; the full row lists already became issues."""
     for key in ("unexpected_list", "unexpected_index_list"):
         if key in counts:
             counts[key] = counts[key][:KEPT_FOR_DOCS]
