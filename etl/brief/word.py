@@ -10,6 +10,7 @@ so that LibreOffice embeds the face the document names and nothing is substitute
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from collections.abc import Callable
 from functools import cache
@@ -29,6 +30,10 @@ TITLE_PT, HEADING_PT, SUBHEADING_PT, BODY_PT, SMALL_PT = 22, 16, 14, 14, 10.5
 TEXT_WIDTH_CM = 15.6  # A4 less the margins below
 HEI = ("黑体", "SimHei", "Noto Sans CJK SC")
 SONG = ("Noto Serif CJK SC", "宋体", "SimSun")
+
+
+# Between two characters of one number: 1,144 · 14.4% · 2024 (not between a number and a word).
+_INSIDE_NUMBER = re.compile(r"(?<=[0-9])(?=[0-9.,%])|(?<=[0-9][.,])(?=[0-9])")
 
 
 def write(brief: Brief, png: Callable[[Figure], bytes]) -> bytes:
@@ -181,15 +186,25 @@ def _heading(doc, block: Heading, _png) -> None:
     doc.add_heading(block.text, level=block.level)
 
 
+def unbroken_numbers(text: str) -> str:
+    """The text with a WORD JOINER (U+2060) between the characters of each number.
+
+    LibreOffice gives digits the script of the Chinese around them and then breaks Chinese
+    text between any two characters, so 「第 48 百分位」 could end a line with 4 and start the
+    next with 8; Word does not, and both honour the joiner (invisible, no width)."""
+    return _INSIDE_NUMBER.sub("\u2060", text)
+
+
 def _paragraph(doc, block: Paragraph, _png) -> None:
     para = doc.add_paragraph()
+    text = unbroken_numbers(block.text)
     if block.note:
-        _set_font(para.add_run(block.text), font(SONG), SMALL_PT)
+        _set_font(para.add_run(text), font(SONG), SMALL_PT)
         para.paragraph_format.line_spacing = Pt(18)
         para.paragraph_format.space_after = Pt(6)
     else:
         para.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
-        para.add_run(block.text)
+        para.add_run(text)
 
 
 def _table(doc, block: Table, _png) -> None:
@@ -216,7 +231,7 @@ def _table(doc, block: Table, _png) -> None:
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             elif c in block.numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            run = para.add_run(str(text))
+            run = para.add_run(unbroken_numbers(str(text)))
             _set_font(run, font(HEI) if r == 0 else font(SONG), SMALL_PT)
     doc.add_paragraph().paragraph_format.line_spacing = Pt(8)
 
