@@ -105,11 +105,12 @@ def _demo() -> Access:
             format_func=lambda r: roles[r].label,
             key=ROLE_PARAM,
             help="演示各角色看到的数据：省局只看本省明细，研究人员看不到未公布结果与专家编号。",
+            placeholder="请选择",
         )
         province = None
         if roles[role].own_province:
             _from_url(PROVINCE_PARAM, names, names[0])
-            province = st.selectbox("省局所属省份", names, key=PROVINCE_PARAM)
+            province = st.selectbox("省局所属省份", names, key=PROVINCE_PARAM, placeholder="请选择")
     _to_url(ROLE_PARAM, role, "leader")
     _to_url(PROVINCE_PARAM, province, None)
     return Access(DEMO_WHO, Scope.of(role, province), "demo")

@@ -15,11 +15,12 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, export, queries
+from dashboard import auth, export, plotly_zh, queries
 from dashboard.db import BUILD_COMMAND, Version
 from dashboard.filters import Filters
 from dashboard.navigation import PageSpec
 from etl.access import audit, exports
+from etl.config import SettingError, setting_mb
 from etl.present import fmt, states, theme
 from etl.present.labels import CENTRAL, REGIONS, SIMULATED, Measure
 from etl.reference.programme import domains
@@ -89,7 +90,14 @@ def sidebar_filters() -> None:
     categories = list(dict.fromkeys(c for cs in years["categories"].to_list() for c in cs))
     with st.sidebar:
         st.subheader("筛选")
-        st.selectbox("年度", options, index=options.index(default), key=YEAR, bind="query-params")
+        st.selectbox(
+            "年度",
+            options,
+            index=options.index(default),
+            key=YEAR,
+            bind="query-params",
+            placeholder="请选择",
+        )
         _unpublished_note(years)
         _pick(
             "申报类型",
@@ -112,7 +120,15 @@ def sidebar_filters() -> None:
 
 
 def _pick(label: str, options: list[str], key: str, help_text: str) -> None:
-    st.multiselect(label, options, key=key, bind="query-params", placeholder="全部", help=help_text)
+    st.multiselect(
+        label,
+        options,
+        key=key,
+        bind="query-params",
+        placeholder="全部",
+        help=help_text,
+        select_all=False,
+    )
 
 
 INTERNAL_NOTE = (
@@ -177,6 +193,15 @@ def footer() -> None:
     if version.is_simulated:
         text += f" · {SIMULATED}：按公开信息校准生成，不代表真实申报与评审情况"
     st.caption(text)
+
+
+def upload_note() -> None:
+    """Under a file uploader: what it takes, in Chinese (its own English words are hidden)."""
+    try:
+        limit = f"每个文件不超过 {setting_mb('max_file_mb') // 2**20:,} MB"
+    except SettingError:
+        limit = "文件大小上限的设置有误，请管理员检查"
+    st.caption(f"把文件拖到上面的框中，或点击「选择文件」：CSV、XLSX 或 XLS，{limit}。")
 
 
 def empty(message: str) -> None:
@@ -277,6 +302,7 @@ def chart(
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": file_stem, "scale": 2},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        **plotly_zh.config(),
     }
     return st.plotly_chart(fig, key=key, theme=None, config=config, **kwargs)
 

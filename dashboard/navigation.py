@@ -53,7 +53,7 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
                  "选择一个省份，与其所在区域和全国比较（本页不受区域、中央单位筛选影响）。", CASES,
                  filters="nationwide"),
         PageSpec("views/self_check.py", "推荐自查", ":material/task_alt:",
-                 "推荐前检查本省的推荐汇总表草稿：与命令行 etl check 相同的报告，逐行列出问题，"
+                 "推荐前检查本省的推荐汇总表草稿：与命令行检查相同的报告，逐行列出问题，"
                  "下载问题行文件修改；本页不导入任何数据。", SELF_CHECK, filters="none"),
     ),
     "数据": (

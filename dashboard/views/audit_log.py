@@ -26,6 +26,7 @@ def main() -> None:
         format_func=lambda a: AUDIT_ACTIONS[a],
         placeholder="全部操作",
         key="audit_actions",
+        select_all=False,
     )
     who = right.text_input("用户（完整用户名）", key="audit_who").strip() or None
     log = queries.audit_log(list(actions), who)

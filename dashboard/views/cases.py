@@ -146,10 +146,16 @@ def _page_filters() -> tuple[bool, str, list[str], list[str]]:
             bind="query-params",
             placeholder="全部",
             help=f"{UNSCORED}：没有进入专家评审（未获推荐或没有评分记录）",
+            select_all=False,
         )
     with four:
         chosen = st.multiselect(
-            "所属省份", provinces, key="prov", bind="query-params", placeholder="全部"
+            "所属省份",
+            provinces,
+            key="prov",
+            bind="query-params",
+            placeholder="全部",
+            select_all=False,
         )
     return all_years, result, stages, chosen
 

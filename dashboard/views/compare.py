@@ -29,7 +29,9 @@ def main() -> None:
     names = queries.provinces().filter(pl.col("takes_part"))["province"].to_list()
     own = queries.scope().province  # a bureau starts on its own province
     index = names.index(own) if own in names else 0
-    province = st.selectbox("省份", names, index=index, key="province", bind="query-params")
+    province = st.selectbox(
+        "省份", names, index=index, key="province", bind="query-params", placeholder="请选择"
+    )
     rows = queries.province_year(f)
     mine = components.year_row(rows.filter(pl.col("province") == province), f.year)
     nation = components.year_row(queries.year_totals(f), f.year)

@@ -59,6 +59,7 @@ def main() -> None:
             key=FOCUS,
             bind="query-params",
             help="也可以点击地图上的方块",
+            placeholder="请选择",
         )
         focus = None if focus == NATION else focus
     with left:

@@ -19,7 +19,6 @@ from etl.glossary import final_stage, stages
 from etl.present import charts, fmt, labels
 
 VIEWS = ("分数分布", "评分维度", "专家一致性", "排名变化")
-RUBRIC_FILE = "data/reference/rubric.toml"
 
 
 def main() -> None:
@@ -75,7 +74,10 @@ def _rubric(f: Filters) -> None:
             "rubric",
             extra_parts=(str(f.year),),
         )
-        st.caption(f"分值与权重在 `{RUBRIC_FILE}` 中按年度配置，改动后重新构建仓库即生效。")
+        st.caption(
+            "分值与权重在评分标准参考表（仓库的参考数据，由管理员维护）中按年度配置，"
+            "改动后重新构建仓库即生效；方法说明见「研究资料」。"
+        )
 
 
 @st.fragment
@@ -273,7 +275,13 @@ def _ranks(f: Filters, stats: pl.DataFrame) -> None:
     if not groups:
         components.empty(f"{f.year}年度在当前筛选条件下没有进入终评的案例。")
         return
-    group = st.selectbox("类型/类别", groups, index=_first_with_cases(f, groups), key="rank_group")
+    group = st.selectbox(
+        "类型/类别",
+        groups,
+        index=_first_with_cases(f, groups),
+        key="rank_group",
+        placeholder="请选择",
+    )
     moves = labels.with_shown_titles(queries.rank_moves(f, group))
     if moves.is_empty():
         components.empty(f"{group}在当前筛选条件下没有进入终评的案例。")

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, components
 from etl import glossary
 from etl.access import audit
 from etl.config import db_path
@@ -43,6 +43,7 @@ def main() -> None:
         accept_multiple_files=True,
         key="self_check_files",
     )
+    components.upload_note()
     if st.button("检查", disabled=not files, type="primary", key="self_check_run"):
         st.session_state[RESULT] = _check(files, province)
     result = st.session_state.get(RESULT)

@@ -148,6 +148,7 @@ def _pick_provinces(f: Filters, rows: pl.DataFrame) -> list[str]:
         key="provinces",
         bind="query-params",
         help=f"最多 {MAX_PROVINCES} 个；默认为所选年度申报数最多的 {DEFAULT_PROVINCES} 个",
+        select_all=False,
     )
 
 

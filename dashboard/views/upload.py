@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, queries
+from dashboard import auth, components, queries
 from dashboard.markdown import plain
 from etl import glossary
 from etl.access import audit
@@ -48,6 +48,7 @@ def main() -> None:
         accept_multiple_files=True,
         key="upload_files",
     )
+    components.upload_note()
     if st.button("检查文件", disabled=not files, type="primary"):
         _check(files)
     pending = st.session_state.get(PENDING)

@@ -31,12 +31,13 @@ PATHS = {p.title: p.served_path for p in router_pages()}
 # File formats and programs a user must name to use them, and the proper names in case titles.
 ALLOWED = {
     "PNG", "CSV", "SQL", "Excel", "XLSX", "XLS", "PDF", "Word", "WPS", "DuckDB", "Parquet",
-    "Python", "R", "UTF", "BOM", "ZIP", "zip",
+    "Python", "R", "UTF", "BOM", "ZIP", "zip", "KB", "MB", "GB",
     "5G", "4K", "AI", "AIGC", "TV", "H5", "Vlog", "MCN", "CGTN", "SMG", "XR", "i", "V",
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z0-9_.]*[A-Za-z][A-Za-z0-9_.]*")
 IDENTIFIER = re.compile(r"^(core|mart|ref|meta|stg)\.[a-z_]+$")  # a table a researcher queries
 QUOTED = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|‘[^’]*’")
+VERSION = re.compile(r"\b\d{8}-\d{6}-[0-9a-f]{6}\b")  # a warehouse build, cited as it is
 
 # Visible text nodes (not inside an icon, not hidden), and what a tooltip or placeholder says.
 COLLECT = """
@@ -55,10 +56,13 @@ COLLECT = """
     if (!node.textContent.trim() || !el) continue;
     if (el.closest('[data-testid="stIconMaterial"], [data-testid="stIconEmoji"], style, script'))
       continue;
-    if (!shown(el)) continue;
+    if (/Material/.test(getComputedStyle(el).fontFamily)) continue;  // an icon's glyph name
+    if (!shown(el) || parseFloat(getComputedStyle(el).fontSize) === 0) continue;
     out.push(['文字', node.textContent]);
   }
   for (const el of root.querySelectorAll('[title], [placeholder], [data-title], [alt]')) {
+    if (el.closest('[style*="display: none"]') || (!el.offsetParent && getComputedStyle(el).position !== 'fixed'))
+      continue;  // not displayed: nobody can hover it
     for (const name of ['title', 'placeholder', 'data-title', 'alt']) {
       const value = el.getAttribute(name);
       if (value) out.push([`${name}（${el.tagName.toLowerCase()}）`, value]);
@@ -84,7 +88,7 @@ VISITS = [
 
 def latin_words(text: str) -> set[str]:
     """The Latin words of a text that are neither allowed names nor table identifiers."""
-    words = set(WORD.findall(QUOTED.sub("", text)))
+    words = set(WORD.findall(VERSION.sub("", QUOTED.sub("", text))))
     return {
         w
         for w in words
@@ -103,9 +107,11 @@ def _collect(page: Page) -> list[tuple[str, str]]:
         page.keyboard.press("Escape")
     picks = page.get_by_test_id("stMultiSelect")
     if picks.count():
-        picks.first.click()
+        box = picks.first.get_by_role("combobox")
+        box.click()
+        box.press("ArrowDown")  # react-aria's combobox opens its list on the arrow key
         listbox = page.locator('[role="listbox"]')
-        listbox.first.wait_for()
+        listbox.first.wait_for(timeout=5_000)
         found.append(("多选下拉", listbox.first.inner_text()))
         page.keyboard.press("Escape")
     return found
@@ -117,6 +123,7 @@ def test_the_check_itself_finds_english_and_passes_names() -> None:
     assert latin_words("导出为 Excel 或 CSV；5G 与“i北京 App”") == set()
     assert latin_words("查询 mart.year_summary 与 core.units") == set()
     assert latin_words("etl check 报告") == {"etl", "check"}
+    assert latin_words("仓库版本 20261203-093123-dd8603") == set()
 
 
 @pytest.mark.parametrize(
