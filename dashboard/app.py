@@ -10,14 +10,12 @@ Pages live in views/ and not pages/: Streamlit treats a pages/ folder beside the
 as the old automatic multipage layout, which AppTest then runs without this router.
 """
 
-from pathlib import Path
-
 import streamlit as st
 
 from dashboard import auth, components, navigation
 
 st.set_page_config(page_title="融合看板", page_icon="📊", layout="wide")
-st.html(f"<style>{(Path(__file__).parent / 'style.css').read_text(encoding='utf-8')}</style>")
+components.house_style()
 
 SIGN_IN = st.Page("views/sign_in.py", title="登录", icon=":material/login:")
 

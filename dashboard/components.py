@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import plotly.graph_objects as go
 import polars as pl
@@ -193,6 +195,16 @@ def footer() -> None:
     if version.is_simulated:
         text += f" · {SIMULATED}：按公开信息校准生成，不代表真实申报与评审情况"
     st.caption(text)
+
+
+def house_style() -> None:
+    """dashboard/style.css on the page (read once per process, not on every rerun)."""
+    st.html(_style_sheet())
+
+
+@cache
+def _style_sheet() -> str:
+    return f"<style>{(Path(__file__).parent / 'style.css').read_text(encoding='utf-8')}</style>"
 
 
 def upload_note() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import components, queries
+from dashboard import components, export, queries
 from dashboard.markdown import plain
 from etl.present import fmt, states
 
@@ -96,7 +96,7 @@ def _years(path: pl.DataFrame) -> pl.DataFrame:
         .alias("最远阶段"),
         selected.alias("结果"),
         pl.when(pl.col("is_first_year"))
-        .then(pl.lit("是"))
-        .otherwise(pl.lit("否"))
+        .then(pl.lit(export.YES))
+        .otherwise(pl.lit(export.NO))
         .alias("首次参与"),
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import components, queries, unit_record
+from dashboard import components, export, queries, unit_record
 from etl.present import charts, fmt, theme
 from etl.present.labels import SCHEME_CHANGE_YEAR, SMALL_SAMPLE_NOTE
 
@@ -134,8 +134,8 @@ def _progressions(provinces: list[str]) -> None:
         (pl.col("from_year").cast(pl.String) + "年 " + pl.col("from_track")).alias("先入选"),
         (pl.col("to_year").cast(pl.String) + "年 " + pl.col("to_track")).alias("后入选"),
         pl.when(pl.col("crosses_scheme"))
-        .then(pl.lit("是"))
-        .otherwise(pl.lit("否"))
+        .then(pl.lit(export.YES))
+        .otherwise(pl.lit(export.NO))
         .alias("跨越方案改变"),
     )
     components.table(shown, "申报类型之间的晋级", None, "progressions")
