@@ -25,7 +25,18 @@ LAYERS = (
     ("dashboard",),
 )
 # Within the pipeline, its stages in the order data flows through them.
-PIPELINE = ("read", "normalise", "checks", "run", "stage", "ledger", "build", "report", "load")
+PIPELINE = (
+    "wide",
+    "read",
+    "normalise",
+    "checks",
+    "run",
+    "stage",
+    "ledger",
+    "build",
+    "report",
+    "load",
+)
 
 
 def _modules() -> dict[str, Path]:

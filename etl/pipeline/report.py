@@ -83,7 +83,7 @@ def summary_text(run: RunSummary | CheckReport, tables: list[Normalised] | None 
 
 def _headline(checked: _Checked) -> str:
     issues = checked.report.issues
-    read = sum(t.frame.height for t in checked.tables)
+    read = sum(t.frame.get_column(ROW).n_unique() for t in checked.tables)  # Excel rows
     held = issues.filter(pl.col("severity") == "blocking").select("file_id", ROW).unique()
     flagged = issues.filter(pl.col("severity") == "warning", pl.col(ROW).is_not_null())
     flagged = flagged.select("file_id", ROW).unique().join(held, on=["file_id", ROW], how="anti")
