@@ -140,10 +140,26 @@ def test_a_case_name_not_in_the_submissions_is_quarantined_by_row(tmp_path: Path
     summary = run.files[1]
     assert (summary.rows_accepted, summary.rows_quarantined) == (4, 1)
     found = run.report.issues.filter(run.report.issues["rule_id"] == "ref.case_name")
-    assert set(found.get_column("_row")) == {6} and found.height == 7  # each expert's score
+    assert found.get_column("_row").to_list() == [6]  # once for the row, not per expert
     assert found.get_column("message")[0] == (
         "申报单位“湖南广播电视台”、案例名称“芒果TV平台建设”在申报表中找不到（或不止一个），"
         "请核对单位和名称，或在表中加一列申报编号"
+    )
+
+
+def test_an_expert_who_recused_has_no_score_and_the_stale_mean_is_flagged(tmp_path: Path) -> None:
+    def recused(sheet) -> None:
+        sheet["G7"] = "回避"  # 专家3 on 2024-000004; the clerk's 平均分 still counts 7 experts
+
+    path = _edited(tmp_path, "recused.xlsx", recused)
+    run = check([SUBMISSIONS, path], tmp_path / "none.duckdb", progress=False)
+    assert "专家未打分的单元格不算评分：第7行专家3：回避" in run.files[1].table.raw.notes
+    assert run.files[1].rows_quarantined == 0
+    issues = run.report.issues
+    mean = issues.filter(issues["rule_id"] == "score.sheet_mean")
+    assert mean.select("_row", "message").rows()[0] == (
+        7,
+        "平均分写为70.29，按该行6位专家的打分应为70.5，请核对",
     )
 
 

@@ -145,6 +145,8 @@ def _summary_table(
     headers |= {f: SCORE_SUMMARY.column(f).header for f in wide.UNPIVOTED}
     long = wide.unpivot(rows, header, found[0] if found else None)
     notes = _summary_notes(header, found, long, wide.unscored_rows(rows, header))
+    if marked := wide.not_scored_cells(rows, header):
+        notes += (f"专家未打分的单元格不算评分：{'；'.join(marked)}",)
     return RawTable(path, SCORE_SUMMARY, long, headers, encoding, digest, header.extras(), notes,
                     skipped)  # fmt: skip
 

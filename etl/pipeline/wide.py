@@ -21,6 +21,8 @@ from etl.reference.text import visible
 
 ROW = "_row"
 UNPIVOTED = ("expert_id", "total_score")  # made by unpivoting, never a header of the sheet
+# What a clerk writes in an expert's cell when that expert did not score the case: no score.
+NOT_SCORED = ("回避", "缺席", "弃权", "未评", "未打分", "/", "／", "-", "—", "－", "——")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def unpivot(rows: pl.DataFrame, header: WideHeader, stage: str | None) -> pl.Dat
     index = [c for c in rows.columns if c not in order]
     long = rows.unpivot(
         on=experts, index=index, variable_name="expert_id", value_name="total_score"
-    ).filter(_filled(pl.col("total_score")))
+    ).filter(_scored(pl.col("total_score")))
     long = long.with_columns(
         pl.col("expert_id").replace_strict(order, return_dtype=pl.Int64).alias("_order")
     ).sort([ROW, "_order"], maintain_order=True)
@@ -100,12 +102,25 @@ def unpivot(rows: pl.DataFrame, header: WideHeader, stage: str | None) -> pl.Dat
 
 def unscored_rows(rows: pl.DataFrame, header: WideHeader) -> list[int]:
     """Excel rows that name a case but carry no expert's score (nothing to load from them)."""
-    filled = pl.sum_horizontal(_filled(pl.col(e)).fill_null(False) for e in header.experts)
-    return rows.filter(filled == 0).get_column(ROW).to_list()
+    scored = pl.sum_horizontal(_scored(pl.col(e)).fill_null(False) for e in header.experts)
+    return rows.filter(scored == 0).get_column(ROW).to_list()
+
+
+def not_scored_cells(rows: pl.DataFrame, header: WideHeader) -> list[str]:
+    """“第7行专家3：回避” for each expert's cell that says the expert did not score the case."""
+    found = []
+    for expert in header.experts:
+        marked = rows.filter(_filled(pl.col(expert)) & ~_scored(pl.col(expert)))
+        found += [f"第{r}行{expert}：{t.strip()}" for r, t in marked.select(ROW, expert).rows()]
+    return found
 
 
 def _filled(cell: pl.Expr) -> pl.Expr:
     return cell.str.strip_chars().str.len_chars() > 0
+
+
+def _scored(cell: pl.Expr) -> pl.Expr:
+    return _filled(cell) & ~cell.str.strip_chars().is_in(NOT_SCORED)
 
 
 def _plain(cell: object) -> str:

@@ -191,7 +191,10 @@ def _base(table: Normalised) -> pl.DataFrame:
     frame = base_frame(as_scores).with_columns(
         pl.lit(None, pl.Boolean).alias(f"_filled__{f}") for f in absent
     )
-    found = pl.col("submission_id").is_not_null() if by_name else pl.lit(None, pl.Boolean)
+    # Once per sheet row, not once per expert: the row names the case, and is quarantined whole.
+    first = pl.col(ROW).is_first_distinct()
+    found = pl.when(first).then(pl.col("submission_id").is_not_null()) if by_name else None
+    found = pl.lit(None, pl.Boolean) if found is None else found
     named = _case_columns(found, pl.col("unit_name"), pl.col("title"))
     return frame.with_columns(named).drop(given - {c.field for c in SCORES.columns})
 
