@@ -19,7 +19,7 @@ import pytest
 
 from etl.pipeline.load import check, load
 from etl.pipeline.read import FileRejected, read_export
-from etl.pipeline.report import summary_text
+from etl.pipeline.report import summary_text, write_rejected_xlsx
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 SUMMARY = REAL / "score_summary.xlsx"
@@ -198,3 +198,27 @@ def test_a_summary_that_names_no_stage_is_refused_naming_the_file(tmp_path: Path
         "no_stage.xlsx：这是评分汇总表（每位专家一列），但看不出评审阶段"
     )
     assert "请加一列“评审阶段”" in refused.value.message
+
+
+def test_the_fix_file_gives_the_sheet_row_back_and_can_be_sent_again(tmp_path: Path) -> None:
+    def retitled(sheet) -> None:
+        sheet.delete_cols(2)
+        sheet["B6"] = "芒果TV平台建设"
+
+    run = check([SUBMISSIONS, _edited(tmp_path, "retitled.xlsx", retitled)],
+                tmp_path / "none.duckdb", progress=False)  # fmt: skip
+    fix = write_rejected_xlsx(tmp_path / "问题行.xlsx", run)
+    sheet = openpyxl.load_workbook(fix).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    lines = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert len(lines) == 1  # the case's row, not one line per expert
+    row = dict(zip(header, lines[0], strict=True))
+    assert (row["案例名称"], row["评审阶段"], row["专家1"], row["专家7"], row["行号"]) == (
+        "芒果TV平台建设", "终评", "90", "89", 6,
+    )  # fmt: skip
+    sheet.cell(2, header.index("案例名称") + 1, "芒果TV自主平台建设")  # corrected, sent again
+    sheet.parent.save(fix)
+    again = _loaded(tmp_path, fix, "again.duckdb")
+    assert _rows(again, "select count(*) from core.scores where submission_id = '2024-000003'") == [
+        (7,)
+    ]

@@ -146,3 +146,12 @@ def match_cases(table, submissions: list[pl.DataFrame]):
 def names_cases(table) -> bool:
     """Whether a table is a scoring summary naming its cases by unit + title, not by id."""
     return table.spec is SCORE_SUMMARY and "submission_id" not in table.raw.frame.columns
+
+
+def sheet_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Score rows (as read, text) back in the sheet's shape: one line per Excel row, one column
+    per expert, for the file a sender fixes and sends again."""
+    index = [c for c in frame.columns if c not in UNPIVOTED]
+    return frame.pivot(
+        on="expert_id", index=index, values="total_score", aggregate_function="first"
+    )
