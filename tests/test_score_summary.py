@@ -222,3 +222,26 @@ def test_the_fix_file_gives_the_sheet_row_back_and_can_be_sent_again(tmp_path: P
     assert _rows(again, "select count(*) from core.scores where submission_id = '2024-000003'") == [
         (7,)
     ]
+
+
+def test_a_stage_column_wins_over_the_title(tmp_path: Path) -> None:
+    def two_stages(sheet) -> None:
+        sheet.insert_cols(5)
+        sheet["E3"] = "评审阶段"
+        for row, stage in zip(range(4, 9), ["复评", "复评", "终评", "终评", ""], strict=True):
+            sheet[f"E{row}"] = stage  # a blank cell takes the title's 终评
+
+    raw = read_export(_edited(tmp_path, "stages.xlsx", two_stages))
+    per_row = raw.frame.group_by("_row", maintain_order=True).agg(pl.col("stage").first())
+    assert per_row.rows() == [(4, "复评"), (5, "复评"), (6, "终评"), (7, "终评"), (8, "终评")]
+    assert not any(note.startswith("评审阶段取自") for note in raw.notes)
+
+
+def test_a_case_row_without_any_score_is_said_not_loaded(tmp_path: Path) -> None:
+    def unscored(sheet) -> None:
+        for column in "EFGHIJK":
+            sheet[f"{column}8"] = None  # 2024-000005: the experts' cells left empty
+
+    raw = read_export(_edited(tmp_path, "unscored.xlsx", unscored))
+    assert "第8行写有案例但没有任何专家打分，未读入评分" in raw.notes
+    assert raw.frame.get_column("_row").unique().sort().to_list() == [4, 5, 6, 7]

@@ -103,7 +103,8 @@ def unpivot(rows: pl.DataFrame, header: WideHeader, stage: str | None) -> pl.Dat
 def unscored_rows(rows: pl.DataFrame, header: WideHeader) -> list[int]:
     """Excel rows that name a case but carry no expert's score (nothing to load from them)."""
     scored = pl.sum_horizontal(_scored(pl.col(e)).fill_null(False) for e in header.experts)
-    return rows.filter(scored == 0).get_column(ROW).to_list()
+    named = pl.any_horizontal(_filled(pl.col(f)).fill_null(False) for f in header.required)
+    return rows.filter(scored == 0, named).get_column(ROW).to_list()
 
 
 def not_scored_cells(rows: pl.DataFrame, header: WideHeader) -> list[str]:
