@@ -17,9 +17,11 @@ from dashboard.filters import Filters
 from dashboard.markdown import plain
 from etl.glossary import final_stage, stages
 from etl.present import charts, fmt, labels
+from etl.reference.contract import SCORE_SUMMARY
 
 VIEWS = ("分数分布", "评分维度", "专家一致性", "排名变化")
 RUBRIC_FILE = "data/reference/rubric.toml"
+SUMMARY = SCORE_SUMMARY.label  # 评分汇总表: scores with experts' totals only
 
 
 def main() -> None:
@@ -50,7 +52,7 @@ def _totals_only(f: Filters) -> None:
     else:
         said = f"评分维度只按其余 {detailed:,} 项有各项得分的评审计算。"
     st.info(
-        f"{f.year}年度有 {scored - detailed:,} 项评审（案例 × 评审阶段）的评分来自评分汇总表，"
+        f"{f.year}年度有 {scored - detailed:,} 项评审（案例 × 评审阶段）的评分来自{SUMMARY}，"
         f"只有各位专家的总分，没有政治性、创新性、实效性、典型性各项得分：{said}",
         icon=":material/info:",
     )
@@ -165,7 +167,7 @@ def _criteria(f: Filters, stats: pl.DataFrame) -> None:
     )
     profile = queries.criterion_profile(f, stage)
     if profile.get_column("mean_points").null_count() == profile.height:
-        components.empty(f"{stage}的评分只有专家总分（来自评分汇总表），没有各项得分。")
+        components.empty(f"{stage}的评分只有专家总分（来自{SUMMARY}），没有各项得分。")
         return
     overall = profile.filter(pl.col("group") == "全部")
     criteria = list(dict.fromkeys(overall["label"].to_list()))

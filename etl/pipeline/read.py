@@ -157,7 +157,7 @@ def _summary_notes(
     experts = list(header.experts)
     cases = long.get_column(ROW).n_unique()
     notes = [
-        f"评分汇总表：{len(experts)}位专家各占一列（{experts[0]}…{experts[-1]}），{cases}行读作"
+        f"{SCORE_SUMMARY.label}：{len(experts)}位专家各占一列（{experts[0]}…{experts[-1]}），{cases}行读作"
         f"{long.height}条专家评分（每个有分的单元格一条）；表中只有专家总分，各项得分留空"
     ]
     if stage and "stage" not in header.fields:
@@ -170,7 +170,7 @@ def _summary_notes(
 
 def _no_stage_message(sheet: str) -> str:
     return (
-        f"这是评分汇总表（每位专家一列），但看不出评审阶段：表中没有“评审阶段”列，标题和工作表名"
+        f"这是{SCORE_SUMMARY.label}（每位专家一列），但看不出评审阶段：表中没有“评审阶段”列，标题和工作表名"
         f"“{sheet}”中也没有写明初评、复评或终评（或写了不止一个）。请加一列“评审阶段”，"
         "或在标题中写明阶段，如“2024年度终评打分汇总表”"
     )
