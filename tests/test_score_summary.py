@@ -245,3 +245,20 @@ def test_a_case_row_without_any_score_is_said_not_loaded(tmp_path: Path) -> None
     raw = read_export(_edited(tmp_path, "unscored.xlsx", unscored))
     assert "第8行写有案例但没有任何专家打分，未读入评分" in raw.notes
     assert raw.frame.get_column("_row").unique().sort().to_list() == [4, 5, 6, 7]
+
+
+def test_a_summary_with_year_and_track_columns_is_not_taken_for_a_published_list(
+    tmp_path: Path,
+) -> None:
+    def more_columns(sheet) -> None:
+        sheet.insert_cols(2, 2)
+        sheet["B3"], sheet["C3"] = (
+            "年度",
+            "申报类型",
+        )  # with 申报单位 + 案例名称: a 结果表's columns
+        for row in range(4, 9):
+            sheet[f"B{row}"], sheet[f"C{row}"] = 2024, "典型案例"
+
+    raw = read_export(_edited(tmp_path, "more_columns.xlsx", more_columns))
+    assert (raw.spec.label, raw.frame.height) == ("评分汇总表", 35)
+    assert raw.extra_columns == ("年度", "申报类型")

@@ -113,15 +113,13 @@ def read_tables(path: Path) -> list[RawTable]:
 def _sheet_table(
     path: Path, sheet: str, grid: pl.DataFrame, encoding: str, digest: str
 ) -> RawTable:
-    """The export on one sheet: a header that matches an export, else a scoring summary's
-    (one column per expert), else FileRejected saying what the closest export lacks."""
-    try:
-        header_at, header_cells, spec = _find_header(path, grid)
-    except FileRejected:
-        header = wide.find_header(_header_candidates(grid))
-        if header is None:
-            raise
+    """The export on one sheet: a scoring summary's header (one column per expert) first, as
+    one with 年度 and 申报类型 columns also names every column a 结果表 needs; else a header
+    that matches an export; else FileRejected saying what the closest export lacks."""
+    header = wide.find_header(_header_candidates(grid))
+    if header is not None:
         return _summary_table(path, sheet, grid, header, encoding, digest)
+    header_at, header_cells, spec = _find_header(path, grid)
     return _table(path, grid, header_at, header_cells, spec, encoding, digest)
 
 
