@@ -368,6 +368,12 @@ def expert_consistency(year: int) -> pl.DataFrame:
     )
 
 
+def criterion_coverage(year: int) -> pl.DataFrame:
+    """One row for the year: submission × stage scores (scored) and how many carry the four
+    criteria (with_criteria); a scoring summary's scores have totals only."""
+    return run("criterion_coverage", year=year)
+
+
 def rank_moves(f: Filters, group: str) -> pl.DataFrame:
     """The finalists of the chosen year in one group: their rank among the group's finalists
     (nationwide) at 初评, 复评 and 终评, the 终评 mean and whether selected."""

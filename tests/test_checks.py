@@ -159,8 +159,10 @@ def test_rule_fixtures_raise_only_their_planted_issues(rule_issues: pl.DataFrame
 def test_every_configured_rule_is_exercised_by_a_fixture() -> None:
     # key.sheets and scope.province need a workbook of several sheets or a bureau's own check:
     # tests/test_real_files.py and tests/dashboard/test_self_check.py exercise them; key.changed
-    # needs a warehouse to compare with: tests/test_load.py loads one.
-    elsewhere = {"score.outlier", "key.sheets", "scope.province", "key.changed"}
+    # needs a warehouse to compare with: tests/test_load.py loads one. A scoring summary's own
+    # rules need a workbook laid out per case: tests/test_score_summary.py builds them.
+    elsewhere = {"score.outlier", "key.sheets", "scope.province", "key.changed",
+                 "score.sheet_mean", "score.sheet_rank", "ref.case_name"}  # fmt: skip
     assert {e[2] for e in EXPECTED} | elsewhere == set(rules())
 
 

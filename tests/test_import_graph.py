@@ -26,6 +26,7 @@ LAYERS = (
 )
 # Within the pipeline, its stages in the order data flows through them.
 PIPELINE = (
+    "wide",
     "read",
     "normalise",
     "checks",

@@ -17,8 +17,10 @@ from dashboard.filters import Filters
 from dashboard.markdown import plain
 from etl.glossary import final_stage, stages
 from etl.present import charts, fmt, labels
+from etl.reference.contract import SCORE_SUMMARY
 
 VIEWS = ("分数分布", "评分维度", "专家一致性", "排名变化")
+SUMMARY = SCORE_SUMMARY.label  # 评分汇总表: scores with experts' totals only
 
 
 def main() -> None:
@@ -34,7 +36,25 @@ def main() -> None:
             icon=":material/lock:",
         )
     _rubric(f)
+    _totals_only(f)
     _views(f, stats)
+
+
+def _totals_only(f: Filters) -> None:
+    """Scores read from a scoring summary (评审打分汇总表) have experts' totals only: say so."""
+    coverage = queries.criterion_coverage(f.year).row(0, named=True)
+    scored, detailed = coverage["scored"], coverage["with_criteria"]
+    if not scored or detailed == scored:
+        return
+    if detailed == 0:
+        said = "分数分布、专家一致性和排名变化按总分计算，评分维度无从分析。"
+    else:
+        said = f"评分维度只按其余 {detailed:,} 项有各项得分的评审计算。"
+    st.info(
+        f"{f.year}年度有 {scored - detailed:,} 项评审（案例 × 评审阶段）的评分来自{SUMMARY}，"
+        f"只有各位专家的总分，没有政治性、创新性、实效性、典型性各项得分：{said}",
+        icon=":material/info:",
+    )
 
 
 def _no_scores(f: Filters) -> None:
@@ -148,6 +168,9 @@ def _criteria(f: Filters, stats: pl.DataFrame) -> None:
         "评审阶段", present, default=present[0], required=True, key="profile_stage"
     )
     profile = queries.criterion_profile(f, stage)
+    if profile.get_column("mean_points").null_count() == profile.height:
+        components.empty(f"{stage}的评分只有专家总分（来自{SUMMARY}），没有各项得分。")
+        return
     overall = profile.filter(pl.col("group") == "全部")
     criteria = list(dict.fromkeys(overall["label"].to_list()))
     series = {

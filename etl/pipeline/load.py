@@ -21,11 +21,12 @@ import duckdb
 import polars as pl
 
 from etl.config import SQL_DIR, db_path, docs_dir, env_var, setting_mb
+from etl.pipeline import wide
 from etl.pipeline.build import build
 from etl.pipeline.checks import Known, run_checks
 from etl.pipeline.ledger import write_ledger
 from etl.pipeline.normalise import Normalised, normalise
-from etl.pipeline.read import FileRejected, RawTable, read_tables
+from etl.pipeline.read import ROW, FileRejected, RawTable, read_tables
 from etl.pipeline.run import FileResult, RunSummary
 from etl.pipeline.stage import StagedFile, stage_file, write_staged
 from etl.progress import steps
@@ -48,6 +49,7 @@ def load(
         run = RunSummary.start(
             "load", target, _read_all(paths, loaded_ids, simulated, progress), gate
         )
+        _with_case_ids(run, known)
         _validate(run, known if gate else None)
         provinces = _submission_provinces(run, known)
         staged = [stage_file(f, run.report, provinces) for f in run.files if f.table is not None]
@@ -104,6 +106,7 @@ def check(
     if province:
         known = known.within(province)
     run = RunSummary.start("check", target, _read_all(paths, set(), False, progress), True)
+    _with_case_ids(run, known)
     _validate(run, known, province)
     for f in run.files:
         if f.table is not None:
@@ -159,7 +162,7 @@ def _result(path: Path, raw: RawTable, seen: set[str], simulated: bool) -> FileR
         file_id=raw.sha256,
         kind=raw.spec.kind,
         encoding=raw.encoding,
-        rows_read=raw.frame.height,
+        rows_read=raw.frame.get_column(ROW).n_unique(),  # Excel rows: a summary's hold 7 scores
         is_simulated=simulated,
         sheet=raw.sheet,
     )
@@ -229,6 +232,15 @@ def _place(unit_name: str | None, given: str | None) -> tuple[str | None, ...]:
     guess = infer_province(unit_name or "")
     source = "inferred" if guess.province else None
     return (guess.province, source, guess.status, guess.note)
+
+
+def _with_case_ids(run: RunSummary, known: Known) -> None:
+    """A scoring summary that names its cases by unit + title gets their 申报编号 from this
+    run's submissions first, then the warehouse's."""
+    ours = [f.table.frame for f in run.files if f.table is not None and f.kind == "submissions"]
+    for f in run.files:
+        if f.table is not None and wide.names_cases(f.table):
+            f.table = wide.match_cases(f.table, [*ours, known.submissions])
 
 
 def _submission_provinces(run: RunSummary, known: Known) -> pl.DataFrame:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.reference.contract import SPECS, ExportSpec, header_index, header_key
+from etl.pipeline import wide
+from etl.reference.contract import SCORE_SUMMARY, SPECS, ExportSpec, header_index, header_key
 from etl.reference.layout import IGNORED_HEADERS, row_kind
 from etl.reference.text import (
     INVISIBLE_PATTERN,
@@ -32,6 +33,7 @@ from etl.reference.text import (
 
 ROW = "_row"  # the row number as Excel shows it (header row = its own number)
 HEADER_SEARCH_ROWS = 15  # title rows above the header that we tolerate
+STAGE_UNKNOWN = "file.stage_unknown"  # a scoring summary that names no stage
 SKIPPED_SCHEMA = {ROW: pl.Int64, "what": pl.String, "text": pl.String}
 _BLANK = " \t\r\n\u00a0\u3000" + ZERO_WIDTH + LINE_SEPARATORS  # what a blank cell may hold
 
@@ -87,25 +89,89 @@ def read_tables(path: Path) -> list[RawTable]:
     found, passed = [], []
     for sheet, grid in sheets:
         try:
-            header_at, header_cells, spec = _find_header(path, grid)
+            found.append((sheet, _sheet_table(path, sheet, grid, encoding, digest)))
         except FileRejected as exc:
+            if exc.rule_id == STAGE_UNKNOWN:  # a scoring summary it is: say what it lacks
+                raise
             passed.append((sheet, grid, exc))
-            continue
-        found.append((sheet, _table(path, grid, header_at, header_cells, spec, encoding, digest)))
     if not found:
         raise _no_data_sheet(path, passed)
     notes += tuple(_passed_note(sheet, grid) for sheet, grid, _ in passed)
     if len(found) == 1:
-        return [replace(found[0][1], notes=notes)]
+        return [replace(found[0][1], notes=notes + found[0][1].notes)]
     return [
         replace(
             t,
-            notes=notes if i == 0 else (),
+            notes=(notes if i == 0 else ()) + t.notes,
             sheet=sheet,
             sha256=file_hash(f"{digest}|{sheet}".encode()),
         )
         for i, (sheet, t) in enumerate(found)
     ]
+
+
+def _sheet_table(
+    path: Path, sheet: str, grid: pl.DataFrame, encoding: str, digest: str
+) -> RawTable:
+    """The export on one sheet: a scoring summary's header (one column per expert) first, as
+    one with 年度 and 申报类型 columns also names every column a 结果表 needs; else a header
+    that matches an export; else FileRejected saying what the closest export lacks."""
+    header = wide.find_header(_header_candidates(grid))
+    if header is not None:
+        return _summary_table(path, sheet, grid, header, encoding, digest)
+    header_at, header_cells, spec = _find_header(path, grid)
+    return _table(path, grid, header_at, header_cells, spec, encoding, digest)
+
+
+def _summary_table(
+    path: Path, sheet: str, grid: pl.DataFrame, header: wide.WideHeader, encoding: str, digest: str
+) -> RawTable:
+    """A scoring summary's data rows unpivoted into score rows (etl.pipeline.wide)."""
+    found = wide.sheet_stage(list(grid.head(header.at).iter_rows()), sheet)
+    if found is None and "stage" not in header.fields:
+        raise FileRejected(path, _no_stage_message(sheet), STAGE_UNKNOWN)
+    body = grid.slice(header.at + 1).with_row_index(ROW, offset=header.at + 2)
+    chosen = {**header.fields, **header.experts}
+    frame = body.select(
+        pl.col(ROW).cast(pl.Int64),
+        *[pl.col(grid.columns[j]).alias(name) for name, j in chosen.items()],
+    )
+    kinds = _row_kinds(body, chosen, header.required, header.cells)
+    skipped = frame.join(kinds, on=ROW, how="inner").select(*SKIPPED_SCHEMA, *header.fields)
+    rows = frame.join(kinds, on=ROW, how="anti", maintain_order="left")
+    headers = {f: str(header.cells[j]) for f, j in header.fields.items()}
+    headers |= {f: SCORE_SUMMARY.column(f).header for f in wide.UNPIVOTED}
+    long = wide.unpivot(rows, header, found[0] if found else None)
+    notes = _summary_notes(header, found, long, wide.unscored_rows(rows, header))
+    if marked := wide.not_scored_cells(rows, header):
+        notes += (f"专家未打分的单元格不算评分：{'；'.join(marked)}",)
+    return RawTable(path, SCORE_SUMMARY, long, headers, encoding, digest, header.extras(), notes,
+                    skipped)  # fmt: skip
+
+
+def _summary_notes(
+    header: wide.WideHeader, stage: tuple[str, str] | None, long: pl.DataFrame, unscored: list
+) -> tuple[str, ...]:
+    experts = list(header.experts)
+    cases = long.get_column(ROW).n_unique()
+    notes = [
+        f"{SCORE_SUMMARY.label}：{len(experts)}位专家各占一列（{experts[0]}…{experts[-1]}），{cases}行读作"
+        f"{long.height}条专家评分（每个有分的单元格一条）；表中只有专家总分，各项得分留空"
+    ]
+    if stage and "stage" not in header.fields:
+        notes.append(f"评审阶段取自{stage[1]}：{stage[0]}")
+    if unscored:
+        shown = "、".join(str(r) for r in unscored)
+        notes.append(f"第{shown}行写有案例但没有任何专家打分，未读入评分")
+    return tuple(notes)
+
+
+def _no_stage_message(sheet: str) -> str:
+    return (
+        f"这是{SCORE_SUMMARY.label}（每位专家一列），但看不出评审阶段：表中没有“评审阶段”列，标题和工作表名"
+        f"“{sheet}”中也没有写明初评、复评或终评（或写了不止一个）。请加一列“评审阶段”，"
+        "或在标题中写明阶段，如“2024年度终评打分汇总表”"
+    )
 
 
 def _passed_note(sheet: str, grid: pl.DataFrame) -> str:
@@ -310,7 +376,8 @@ def _table(
         pl.col(ROW).cast(pl.Int64),
         *[pl.col(columns[j]).alias(name) for name, j in chosen.items()],
     )
-    kinds = _row_kinds(body, spec, chosen, header_cells)
+    required = [f for f in chosen if spec.column(f).required]
+    kinds = _row_kinds(body, chosen, required, header_cells)
     skipped = frame.join(kinds, on=ROW, how="inner").select(*SKIPPED_SCHEMA, *frame.columns[1:])
     frame = frame.join(kinds, on=ROW, how="anti", maintain_order="left")
     headers = {name: str(header_cells[j]) for name, j in chosen.items()}
@@ -318,7 +385,7 @@ def _table(
 
 
 def _row_kinds(
-    body: pl.DataFrame, spec: ExportSpec, chosen: dict[str, int], header_cells: tuple
+    body: pl.DataFrame, chosen: dict[str, int], required_fields: list[str], header_cells: tuple
 ) -> pl.DataFrame:
     """(_row, what, text) of every body row that is not data: blank, a repeated header, or a
     sparse row that reads as a total, signature, note or heading (etl.reference.layout).
@@ -327,7 +394,7 @@ def _row_kinds(
     cell, are looked at one by one: a million-row file has a handful of them.
     """
     columns = body.columns
-    required = [columns[j + 1] for f, j in chosen.items() if spec.column(f).required]
+    required = [columns[chosen[f] + 1] for f in required_fields]
     # strip_chars with a set, not a regex per cell: this runs over every row of the file
     filled = pl.sum_horizontal(
         (pl.col(c).str.strip_chars(_BLANK).str.len_chars() > 0).fill_null(False) for c in required

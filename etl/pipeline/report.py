@@ -14,12 +14,14 @@ from pathlib import Path
 import polars as pl
 
 from etl.glossary import KINDS, SEVERITY, SKIPPED_ROWS
+from etl.pipeline import wide
 from etl.pipeline.checks import CheckReport
 from etl.pipeline.checks.common import headers_of
 from etl.pipeline.normalise import Normalised
 from etl.pipeline.read import ROW
 from etl.pipeline.run import RunSummary
 from etl.present.cells import workbook, write_cell
+from etl.reference.contract import SCORE_SUMMARY
 
 EXAMPLES_PER_RULE = 3
 SKIPPED_SHOWN = 20
@@ -80,7 +82,7 @@ def summary_text(run: RunSummary | CheckReport, tables: list[Normalised] | None 
 
 def _headline(checked: _Checked) -> str:
     issues = checked.report.issues
-    read = sum(t.frame.height for t in checked.tables)
+    read = sum(t.frame.get_column(ROW).n_unique() for t in checked.tables)  # Excel rows
     held = issues.filter(pl.col("severity") == "blocking").select("file_id", ROW).unique()
     flagged = issues.filter(pl.col("severity") == "warning", pl.col(ROW).is_not_null())
     flagged = flagged.select("file_id", ROW).unique().join(held, on=["file_id", ROW], how="anti")
@@ -189,8 +191,8 @@ def _sheet_name(stem: str, taken: set[str]) -> str:
 
 
 def _rejected_sheet(book, name: str, table: Normalised, issues: pl.DataFrame, styles) -> None:
-    raw = table.raw
-    fields = list(raw.headers)  # the file's recognised columns, in the file's order
+    raw, (frame, headers) = table.raw, _as_sent(table.raw)
+    fields = list(headers)  # the file's recognised columns, in the file's order
     per_row = (
         issues.with_columns(
             pl.col("field").replace_strict(raw.headers, default=None).alias("_header")
@@ -199,10 +201,10 @@ def _rejected_sheet(book, name: str, table: Normalised, issues: pl.DataFrame, st
         .agg(pl.col("field"), pl.col("_header"), pl.col("rule_id"), pl.col("message"))
         .sort(ROW)
     )
-    original = raw.frame.join(per_row, on=ROW, how="inner", maintain_order="right")
+    original = frame.join(per_row, on=ROW, how="inner", maintain_order="right")
     sheet = book.add_worksheet(name)
     for j, field in enumerate(fields):
-        write_cell(sheet, 0, j, raw.headers[field], styles["head"])
+        write_cell(sheet, 0, j, headers[field], styles["head"])
     for k, title in enumerate(FIX_COLUMNS):
         write_cell(sheet, 0, len(fields) + k, title, styles["fix_head"])
     for i, row in enumerate(original.iter_rows(named=True), start=1):
@@ -220,6 +222,19 @@ def _rejected_sheet(book, name: str, table: Normalised, issues: pl.DataFrame, st
     sheet.set_column(0, len(fields) - 1, 16)
     sheet.set_column(len(fields), len(fields) + 2, 14)
     sheet.set_column(len(fields) + 3, len(fields) + 3, 60)
+
+
+def _as_sent(raw) -> tuple[pl.DataFrame, dict[str, str]]:
+    """The file's rows and headers as its sender laid them out: a scoring summary's score rows
+    folded back into one line per case, one column per expert."""
+    if raw.spec is not SCORE_SUMMARY:
+        return raw.frame, raw.headers
+    frame = wide.sheet_rows(raw.frame)
+    named = {f: h for f, h in raw.headers.items() if f not in wide.UNPIVOTED}
+    # A stage read from the title needs a column here: the fix file has no title row.
+    named |= {"stage": SCORE_SUMMARY.column("stage").header} if "stage" not in named else {}
+    experts = [c for c in frame.columns if c != ROW and c not in raw.frame.columns]
+    return frame, named | {e: e for e in experts}
 
 
 def _notes_sheet(book, checked: _Checked, styles) -> None:

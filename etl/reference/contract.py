@@ -116,6 +116,48 @@ OUTCOMES = ExportSpec(
     ),
 )
 
+# The 评审打分汇总表 review offices pass around: one row per case and stage, one column per
+# expert's total (专家1 … 专家N, or the experts' ids). It is read as 评分表 rows, one per case ×
+# stage × expert (etl.pipeline.wide): its spec names the columns of those rows. The experts'
+# columns themselves are found by EXPERT_HEADER, not listed here; 平均分, 去掉最高最低后平均分
+# and 排名 are the sheet's own figures, checked against the experts' columns, never loaded.
+SCORE_SUMMARY = ExportSpec(
+    kind="scores",
+    label="评分汇总表",
+    grain="每个申报案例 × 评审阶段一行，每位专家的总分一列（按专家展开为评分表的行）",
+    columns=(
+        Column(
+            "submission_id",
+            "申报编号",
+            "text",
+            required=False,
+            aliases=("编号", "申报ID", "案例编号"),
+        ),
+        Column("stage", "评审阶段", "enum", required=False, aliases=("阶段", "评审轮次")),
+        Column("unit_name", "申报单位", "text", required=False, aliases=("单位名称", "申报机构")),
+        Column("title", "案例名称", "text", required=False, aliases=("项目名称", "名称")),
+        Column("expert_id", "专家", "text"),  # the header of the expert's column
+        Column("total_score", "专家打分", "score"),  # that expert's total, the cell
+        Column("mean_score", "平均分", "score", required=False, aliases=("平均得分", "平均")),
+        Column(
+            "trimmed_mean",
+            "去掉最高最低后平均分",
+            "score",
+            required=False,
+            aliases=(
+                "去掉最高分和最低分后平均分",
+                "去掉一个最高分和一个最低分后平均分",
+                "去掉最高分最低分后平均分",
+                "去最高最低平均分",
+            ),
+        ),
+        Column("rank", "排名", "int", required=False, aliases=("名次",)),
+    ),
+)
+# An expert's column: 专家1, 专家 12, 专家A, 评委3, or an id such as E017 (as header_key has it).
+EXPERT_HEADER = re.compile(r"^(?:(?:评审)?专家|评委)[0-9a-z]{1,4}$|^[a-z]{1,3}\d{2,5}$")
+SUMMARY_FIGURES = ("mean_score", "trimmed_mean", "rank")  # the sheet's own, checked
+
 SPECS = (SUBMISSIONS, SCORES, OUTCOMES)
 UNTITLED_TRACKS = ("先导单位",)  # tracks whose items are organisations, named by unit alone
 SPEC_BY_KIND = {spec.kind: spec for spec in SPECS}

@@ -121,7 +121,7 @@ def with_duplicates(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
 def stack(frames: list[pl.DataFrame]) -> pl.DataFrame:
     """The files of one kind as one frame (GX's fixed cost is per validation, not per row)."""
     numbered = [f.with_columns(pl.lit(i).alias("_file_order")) for i, f in enumerate(frames)]
-    frame = pl.concat(numbered, how="vertical_relaxed")
+    frame = pl.concat(numbered, how="diagonal_relaxed")  # a summary's columns come in another order
     return frame.with_columns(pl.int_range(pl.len()).alias("_pos"))
 
 

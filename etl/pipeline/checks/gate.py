@@ -12,6 +12,7 @@ from etl.pipeline.checks import (
     scores,
     sheets,
     submissions,
+    summary,
     totals,
 )
 from etl.pipeline.checks.common import FILE, Run, headers_of, issues
@@ -50,6 +51,8 @@ def run_gate(
         gate.groups(outcomes.groups(gate.surviving(frame)))
     for kind, tables_of_kind in by_kind.items():
         gate.direct(totals.RULE, kind, *totals.check(tables_of_kind))
+    gate.direct(summary.MEAN, "scores", *summary.means(by_kind["scores"]))
+    gate.direct(summary.RANK, "scores", *summary.ranks(by_kind["scores"]))
     return gate.report()
 
 

@@ -7,6 +7,7 @@ submission × stage (experts per stage, stage order) and one row per expert (out
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -51,6 +52,15 @@ def suite() -> SuiteSpec:
                 description=_described("ref.submission"),
             ),
             TEXT + "submission_id",
+        ),
+        Check(
+            "ref.case_name",
+            "title",
+            gxe.ExpectColumnValuesToBeInSet(
+                column="_case_found", value_set=[True], description=_described("ref.case_name"),
+            ),
+            "_case_title",
+            (("unit", "_case_unit"),),
         ),
         Check(
             "score.conflict",
@@ -145,7 +155,7 @@ def derive(tables: list[Normalised], run: Run) -> pl.DataFrame:
 
 
 def _derive_one(table: Normalised, lookup: pl.DataFrame) -> pl.DataFrame:
-    frame = base_frame(table).join(lookup, on="submission_id", how="left", maintain_order="left")
+    frame = _base(table).join(lookup, on="submission_id", how="left", maintain_order="left")
     frame = with_duplicates(frame, ["submission_id", "stage", "expert_id"])
     both = pl.col("expert_province").is_not_null() & pl.col("_province").is_not_null()
     return frame.with_columns(
@@ -160,6 +170,37 @@ def _derive_one(table: Normalised, lookup: pl.DataFrame) -> pl.DataFrame:
         (pl.col("total_score") - pl.col("_expected_total")).alias("_total_diff"),
         *[(pl.col(f) / pl.col(f"_max__{f}")).alias(f"_share__{f}") for f in CRITERIA],
     )
+
+
+def _base(table: Normalised) -> pl.DataFrame:
+    """base_frame of a 评分表, plus `_case_found` (null: the file names its cases by id).
+
+    A scoring summary's rows are 评分表 rows without criteria, expert province or time: the
+    rules on those columns do not apply to them (null), nor, when the sheet names its cases
+    by 申报单位 + 案例名称, 申报编号为必填项: ref.case_name says which names were not found.
+    """
+    if table.spec is SCORES:
+        named = (pl.lit(None, pl.Boolean), pl.lit(None, pl.String), pl.lit(None, pl.String))
+        return base_frame(table).with_columns(_case_columns(*named))
+    as_scores = replace(table, raw=replace(table.raw, spec=SCORES))
+    given = {c.field for c in table.spec.columns}
+    absent = [c.field for c in SCORES.columns if c.field not in given]
+    by_name = "submission_id" not in table.raw.frame.columns
+    if by_name:
+        absent.append("submission_id")
+    frame = base_frame(as_scores).with_columns(
+        pl.lit(None, pl.Boolean).alias(f"_filled__{f}") for f in absent
+    )
+    # Once per sheet row, not once per expert: the row names the case, and is quarantined whole.
+    first = pl.col(ROW).is_first_distinct()
+    found = pl.when(first).then(pl.col("submission_id").is_not_null()) if by_name else None
+    found = pl.lit(None, pl.Boolean) if found is None else found
+    named = _case_columns(found, pl.col("unit_name"), pl.col("title"))
+    return frame.with_columns(named).drop(given - {c.field for c in SCORES.columns})
+
+
+def _case_columns(found: pl.Expr, unit: pl.Expr, title: pl.Expr) -> list[pl.Expr]:
+    return [found.alias("_case_found"), unit.alias("_case_unit"), title.alias("_case_title")]
 
 
 def _rubric_columns() -> list[pl.Expr]:
