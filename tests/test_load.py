@@ -18,7 +18,7 @@ from etl.config import ROOT
 from etl.pipeline.load import load
 from etl.pipeline.read import ROW
 from etl.simulate import sample_files
-from tests.warehouse_state import fingerprint, rows, scalar
+from tests.warehouse_state import fingerprint, rows, scalar, whole
 
 FIXTURES = Path(__file__).parent / "fixtures" / "load"
 SMALL = [FIXTURES / f"{kind}_small.csv" for kind in ("submissions", "scores", "outcomes")]
@@ -96,7 +96,7 @@ def test_reader_keeps_working_during_and_after_a_load(small_db: Path, tmp_path: 
 def test_killed_load_leaves_previous_warehouse(demo_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "warehouse.duckdb"
     load(SMALL, db, progress=False)
-    before = fingerprint(db)
+    before = whole(db)
     command = [
         sys.executable,
         "-m",
@@ -113,10 +113,8 @@ def test_killed_load_leaves_previous_warehouse(demo_db: Path, tmp_path: Path) ->
         time.sleep(0.005)
     assert list(tmp_path.glob("warehouse.duckdb.building-*")), "the load never started building"
     time.sleep(0.2)  # let it write part of the copy
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
-    assert fingerprint(db) == before
+    _killed(proc)
+    assert whole(db) == before
     # The next load clears the half-built copy and succeeds.
     run = load(sample_files()[:1], db, progress=False)
     assert run.status == "succeeded"
@@ -205,54 +203,135 @@ def _etl(db: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _wait_for(found, what: str, seconds: float = 60) -> None:
+def _wait_for(found, what: str, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while not found() and time.monotonic() < deadline:
         time.sleep(0.002)
     assert found(), what
 
 
+def _killed(proc: subprocess.Popen) -> None:
+    """SIGKILL, and proof that it landed while the process was still running."""
+    os.kill(proc.pid, signal.SIGKILL)
+    assert proc.wait(60) == -signal.SIGKILL, "the process had already finished"
+
+
 def _completed(db: Path, files: list[Path], tmp_path: Path) -> dict:
-    """The fingerprint the same load gives when nothing interrupts it."""
+    """The whole state the same load gives when nothing interrupts it."""
     twin = tmp_path / "twin" / db.name
     twin.parent.mkdir()
     shutil.copyfile(db, twin)
     load(files, twin, progress=False)
-    return fingerprint(twin)
+    return whole(twin)
+
+
+def _flock(pid: int, lock: Path, *, waiting: bool) -> bool:
+    """Whether process `pid` holds (waiting=False) or waits for (waiting=True) the flock on
+    `lock` (etl.writing.writer_lock), as the kernel lists it in /proc/locks."""
+    if not lock.exists():
+        return False
+    inode = lock.stat().st_ino
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        blocked = "->" in fields
+        fields = [f for f in fields if f != "->"]
+        if (
+            fields[1] == "FLOCK"
+            and int(fields[4]) == pid
+            and int(fields[5].rsplit(":", 1)[1]) == inode
+            and blocked == waiting
+        ):
+            return True
+    return False
+
+
+# The Data Docs step, from its beginning to the HTML site (etl.pipeline.report.write_data_docs).
+DOCS_STEPS = {
+    "begun": lambda docs: docs.exists(),
+    "results stored": lambda docs: any((docs / "_results").rglob("*.json")),
+    "site being written": lambda docs: (docs / "static").exists(),
+}
 
 
 @pytest.mark.slow
-def test_killed_while_writing_the_data_docs(tmp_path: Path) -> None:
-    """Data Docs follow the swap: a kill there leaves the completed load, nothing else."""
+@pytest.mark.parametrize("step", DOCS_STEPS)
+@pytest.mark.parametrize("with_demo", [False, True], ids=["alone", "a demo waiting"])
+def test_killed_while_writing_the_data_docs(tmp_path: Path, step: str, with_demo: bool) -> None:
+    """Data Docs follow the swap (and the writer lock's release): a kill there leaves the
+    completed load, whole, and a demo waiting for the load still refuses to replace it."""
     db = tmp_path / "w" / "warehouse.duckdb"
     db.parent.mkdir()
-    load(SMALL, db, progress=False)
-    shutil.rmtree(db.parent / "docs")
-    before, files = fingerprint(db), sample_files()[:3]
-    completed = _completed(db, files, tmp_path)
+    load(SMALL, db, progress=False)  # real data: a demo must not replace it
+    docs, files = db.parent / "docs", sample_files()[:3]
+    shutil.rmtree(docs)
+    before, completed = whole(db), _completed(db, files, tmp_path)
+    assert completed != before
     proc = _etl(db, "load", *map(str, files))
-    _wait_for(lambda: (db.parent / "docs").exists(), "the Data Docs were never begun")
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert fingerprint(db) in (before, completed)
+    if with_demo:
+        lock = db.with_name(db.name + ".lock")
+        _wait_for(lambda: _flock(proc.pid, lock, waiting=False), "the load never took the lock")
+        demo = _etl(db, "demo")
+        _wait_for(lambda: _flock(demo.pid, lock, waiting=True), "the demo never waited")
+    _wait_for(lambda: DOCS_STEPS[step](docs), f"the Data Docs never reached “{step}”")
+    _killed(proc)
+    assert whole(db) == completed  # published before the docs: the load is all there
     assert not list(db.parent.glob("warehouse.duckdb.building-*"))
-    assert load(files[:1], db, progress=False).status in ("succeeded", "nothing new")
+    if with_demo:
+        assert demo.wait(120) == 2  # it refused: the warehouse holds a real file
+        assert whole(db) == completed
+    assert load(files[:1], db, progress=False).status == "nothing new"
+
+
+LOAD, DEMO = "load", "demo"
+
+
+def _start(kind: str, db: Path) -> subprocess.Popen:
+    return _etl(db, "load", str(SMALL[0])) if kind == LOAD else _etl(db, "demo")
+
+
+def _building(kind: str, proc: subprocess.Popen, db: Path):
+    """True once `proc` is writing its new warehouse (a load its copy, a demo its fresh file)."""
+    pattern = f"{db.name}.building-{proc.pid}" if kind == LOAD else f"{db.name}.demo.building-*"
+    return lambda: bool(list(db.parent.glob(pattern)))
 
 
 @pytest.mark.slow
-def test_killed_demo_beside_a_load(demo_db: Path, tmp_path: Path) -> None:
-    """A demo killed while it waits for a load costs the load nothing."""
+@pytest.mark.parametrize("first", [LOAD, DEMO], ids=["load first", "demo first"])
+@pytest.mark.parametrize("killed", ["first", "second", "both"])
+def test_a_demo_and_a_load_at_once_one_killed(
+    demo_db: Path, tmp_path: Path, first: str, killed: str
+) -> None:
+    """A `demo` and a `load` of one warehouse at once: the second waits for the first's writer
+    lock. Kill the one building, the one waiting, or both (each while it builds): the warehouse
+    is then the one before, the completed load or the completed demo, whole, never a mix."""
     db = tmp_path / "warehouse.duckdb"
     shutil.copyfile(demo_db, db)
-    completed = _completed(db, SMALL[:1], tmp_path)
-    loading = _etl(db, "load", str(SMALL[0]))
-    _wait_for(lambda: list(tmp_path.glob("warehouse.duckdb.building-*")), "the load never built")
-    demo = _etl(db, "demo")
-    time.sleep(0.3)
-    os.kill(demo.pid, signal.SIGKILL)
-    demo.wait()
-    assert loading.wait(120) == 0
-    assert fingerprint(db) == completed
+    before = whole(db)
+    states = {LOAD: _completed(db, SMALL[:1], tmp_path), DEMO: before}  # the demo's, rebuilt
+    assert states[LOAD] != before
+    second = DEMO if first == LOAD else LOAD
+    lock = db.with_name(db.name + ".lock")
+    procs = {first: _start(first, db)}
+    _wait_for(lambda: _flock(procs[first].pid, lock, waiting=False), f"{first} took no lock")
+    procs[second] = _start(second, db)
+    _wait_for(lambda: _flock(procs[second].pid, lock, waiting=True), f"{second} did not wait")
+    _wait_for(_building(first, procs[first], db), f"{first} never began building")
+    if killed == "second":
+        _killed(procs[second])
+        assert procs[first].wait(300) == 0
+        expected = states[first]
+    else:
+        _killed(procs[first])
+        _wait_for(_building(second, procs[second], db), f"{second} never built after the kill")
+        if killed == "both":
+            _killed(procs[second])
+            expected = before
+        else:
+            assert procs[second].wait(300) == 0
+            expected = states[second]
+    assert whole(db) == expected
+    assert load(SMALL[:1], db, progress=False).status in ("succeeded", "nothing new")
+    assert not list(db.parent.glob("warehouse.duckdb.building-*"))
 
 
 @pytest.mark.slow
@@ -260,13 +339,11 @@ def test_killed_while_building_the_demo(demo_db: Path, tmp_path: Path) -> None:
     """A demo killed while it builds leaves the warehouse it would have replaced."""
     db = tmp_path / "warehouse.duckdb"
     shutil.copyfile(demo_db, db)
-    before = fingerprint(db)
+    before = whole(db)
     demo = _etl(db, "demo")
-    _wait_for(lambda: list(tmp_path.glob("warehouse.duckdb.demo*")), "the demo never built")
-    time.sleep(0.5)
-    os.kill(demo.pid, signal.SIGKILL)
-    demo.wait()
-    assert fingerprint(db) == before
+    _wait_for(_building(DEMO, demo, db), "the demo never built")
+    _killed(demo)
+    assert whole(db) == before
 
 
 @pytest.mark.slow

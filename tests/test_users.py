@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -238,3 +239,56 @@ def test_parallel_guesses_verify_at_most_five_passwords(bureau_user, monkeypatch
     assert actions.count("sign_in_locked") == len(guesses) - len(checked)
     if PASSWORD not in checked:
         assert all(u is None for u in signed_in)
+
+
+_GUESSER = """
+import sys, time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from argon2 import PasswordHasher
+from etl.access import users
+cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+users._hasher = lambda: cheap
+real_verify = users._verify
+def slow_verify(password_hash, password):  # as long as a real argon2id check takes
+    time.sleep(0.05)
+    return real_verify(password_hash, password)
+users._verify = slow_verify
+go, now, threads = Path(sys.argv[1]), datetime.fromisoformat(sys.argv[2]), int(sys.argv[3])
+go.with_name(f"ready-{sys.argv[4]}").touch()
+while not go.exists():
+    time.sleep(0.001)
+guesses = [f"wrong guess {sys.argv[4]}-{i}" for i in range(threads)]
+with ThreadPoolExecutor(max_workers=threads) as pool:
+    signed_in = list(pool.map(lambda p: users.authenticate("zj_bureau", p, now=now), guesses))
+assert all(u is None for u in signed_in)
+"""
+
+
+def test_guesses_from_several_server_processes_verify_at_most_five(bureau_user, files, tmp_path):
+    """`etl serve` runs several workers: 4 processes × 6 threads guessing at once share one
+    lock-out (the lock beside the audit file, not only a lock in one process's memory)."""
+    go = tmp_path / "go"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        env_var("users"): str(files["users"]),
+        env_var("audit"): str(files["audit"]),
+    }
+    guessers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _GUESSER, str(go), T0.isoformat(), "6", str(n)],
+            cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True,
+        )
+        for n in range(4)
+    ]  # fmt: skip
+    ready = [tmp_path / f"ready-{n}" for n in range(4)]
+    deadline = time.monotonic() + 60
+    while not all(r.exists() for r in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)  # every process imported and waiting at the start line
+    go.touch()
+    for guesser in guessers:
+        assert guesser.wait(120) == 0, guesser.stderr.read()
+    actions = audit.events()["action"].to_list()
+    assert actions.count("sign_in_failed") == users.MAX_FAILURES
+    assert actions.count("sign_in_locked") == 4 * 6 - users.MAX_FAILURES

@@ -29,3 +29,28 @@ def scalar(db: Path, sql: str, params: list | None = None):
 def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
+
+
+# What differs between two runs that load the same files: run ids, versions, clocks, timings.
+VOLATILE = frozenset({"run_id", "version", "built_at", "started_at", "finished_at",
+                      "data_as_of", "seconds", "read_seconds", "check_seconds", "stage_seconds"})  # fmt: skip
+
+
+def whole(db: Path) -> dict[str, tuple[int, str]]:
+    """fingerprint() of every table of every schema (raw, core, mart, meta, ref), each without
+    the VOLATILE columns: equal for a warehouse and a twin that loaded the same files in the
+    same order, different if any table holds a row the other does not. A warehouse that is
+    part one load and part another (or part before) cannot equal either."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        columns = con.execute(
+            "select schema_name || '.' || table_name, list(column_name order by column_index) "
+            "from duckdb_columns() where database_name = current_database() group by all"
+        ).fetchall()
+        return {
+            table: con.execute(
+                f"select count(*), coalesce(md5(string_agg(r::varchar, '|' order by r::varchar)),"
+                f" '') from (select {kept} from {table}) r"
+            ).fetchone()
+            for table, names in sorted(columns)
+            if (kept := ", ".join(f'"{c}"' for c in names if c not in VOLATILE))
+        }
