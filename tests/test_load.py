@@ -245,20 +245,23 @@ def _flock(pid: int, lock: Path, *, waiting: bool) -> bool:
     return False
 
 
-# The Data Docs step, from its beginning to the HTML site (etl.pipeline.report.write_data_docs).
+# The quality-report step (etl.pipeline.validation_report.write), from its beginning to the
+# index that lists the run's page.
 DOCS_STEPS = {
     "begun": lambda docs: docs.exists(),
-    "results stored": lambda docs: any((docs / "_results").rglob("*.json")),
-    "site being written": lambda docs: (docs / "static").exists(),
+    "page written": lambda docs: any(p.name != "index.html" for p in docs.glob("*.html")),
 }
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("step", DOCS_STEPS)
 @pytest.mark.parametrize("with_demo", [False, True], ids=["alone", "a demo waiting"])
-def test_killed_while_writing_the_data_docs(tmp_path: Path, step: str, with_demo: bool) -> None:
-    """Data Docs follow the swap (and the writer lock's release): a kill there leaves the
-    completed load, whole, and a demo waiting for the load still refuses to replace it."""
+def test_killed_while_writing_the_quality_report(
+    tmp_path: Path, step: str, with_demo: bool
+) -> None:
+    """The report follows the swap (and the writer lock's release): a kill there leaves the
+    completed load, whole, no half-written page, and a demo waiting for the load still refuses
+    to replace it."""
     db = tmp_path / "w" / "warehouse.duckdb"
     db.parent.mkdir()
     load(SMALL, db, progress=False)  # real data: a demo must not replace it
@@ -272,10 +275,12 @@ def test_killed_while_writing_the_data_docs(tmp_path: Path, step: str, with_demo
         _wait_for(lambda: _flock(proc.pid, lock, waiting=False), "the load never took the lock")
         demo = _etl(db, "demo")
         _wait_for(lambda: _flock(demo.pid, lock, waiting=True), "the demo never waited")
-    _wait_for(lambda: DOCS_STEPS[step](docs), f"the Data Docs never reached “{step}”")
+    _wait_for(lambda: DOCS_STEPS[step](docs), f"the report never reached “{step}”")
     _killed(proc)
-    assert whole(db) == completed  # published before the docs: the load is all there
+    assert whole(db) == completed  # published before the report: the load is all there
     assert not list(db.parent.glob("warehouse.duckdb.building-*"))
+    for page in docs.glob("*.html"):
+        assert page.read_text(encoding="utf-8").endswith("</html>"), f"{page.name} is cut"
     if with_demo:
         assert demo.wait(120) == 2  # it refused: the warehouse holds a real file
         assert whole(db) == completed

@@ -14,6 +14,7 @@ codes instead of the sentences the rest of the product uses.
 from __future__ import annotations
 
 import html
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -113,9 +114,16 @@ def write(run_id: str, validations: tuple[Validation, ...], out_dir: Path, *, at
     """Write the run's report and refresh the index of every report in out_dir."""
     out_dir.mkdir(parents=True, exist_ok=True)
     page = out_dir / f"{run_id}.html"
-    page.write_text(render(run_id, validations, at=at, simulated=simulated), encoding="utf-8")
+    _replace(page, render(run_id, validations, at=at, simulated=simulated))
     write_index(out_dir)
     return page
+
+
+def _replace(path: Path, text: str) -> None:
+    """Whole or not at all: a kill or a full disk mid-write leaves no half page to open."""
+    part = path.with_name(f".{path.name}.part")
+    part.write_text(text, encoding="utf-8")
+    os.replace(part, path)
 
 
 def reports(out_dir: Path) -> list[Path]:
@@ -127,10 +135,10 @@ def reports(out_dir: Path) -> list[Path]:
 def write_index(out_dir: Path) -> Path:
     items = "\n".join(f'<li><a href="{_e(p.name)}">{_e(p.stem)}</a></li>' for p in reports(out_dir))
     index = out_dir / INDEX
-    index.write_text(
+    _replace(
+        index,
         f"{_head('数据质量检查报告')}<h1>数据质量检查报告</h1>"
         f'<p class="meta">每次导入或检查一份，最新的在前。</p><ul>{items}</ul></body></html>',
-        encoding="utf-8",
     )
     return index
 
