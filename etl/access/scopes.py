@@ -430,21 +430,25 @@ def _suppress_small_cells(con: duckdb.DuckDBPyConnection, table: TablePolicy, ow
     """Score statistics of another province resting on fewer than SMALL_CELL cases are nulled
     (the count stays), and so is one more cell wherever a single suppressed cell could be
     recovered by difference: the smallest other group of the same province (全部 minus the
-    visible groups), and the smallest other province of the same region group."""
+    visible groups; 全部 itself when no other group is left), and the smallest other province
+    of the same region group."""
     name = _ident(table.name)
     stats = ", ".join(f"{_q(c)} = null" for c in SCORE_STATS)
     con.execute(
         f"update {name} set {stats} where scope_kind = '省份' and scope <> ? and n < ?",
         [own, SMALL_CELL],
     )
+    # The smallest other visible group, ties by name (so every build suppresses the same
+    # cells); with no other group, 全部 itself, which would otherwise equal the one suppressed.
     lone_group = (
-        f"select year, stage, scope, min_by(score_group, n) filter (where mean_score is not null) "
-        f"as pick from {name} where scope_kind = '省份' and scope <> ? and score_group <> '全部' "
-        "group by year, stage, scope having count(*) filter (where mean_score is null) = 1"
+        "select year, stage, scope, coalesce(min_by(score_group, (n, score_group)) filter "
+        "(where mean_score is not null and score_group <> '全部'), '全部') as pick "
+        f"from {name} where scope_kind = '省份' and scope <> ? group by year, stage, scope "
+        "having count(*) filter (where mean_score is null and score_group <> '全部') = 1"
     )
     lone_province = (
         f"select s.year, s.stage, s.score_group, "
-        f"min_by(s.scope, s.n) filter (where s.mean_score is not null) as pick "
+        f"min_by(s.scope, (s.n, s.scope)) filter (where s.mean_score is not null) as pick "
         f"from {name} as s join src.ref.provinces as p on p.province = s.scope "
         "where s.scope_kind = '省份' and s.scope <> ? "
         "group by s.year, s.stage, s.score_group, p.region "
