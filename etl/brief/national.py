@@ -304,7 +304,7 @@ def review(b: Brief, src: Source, y: Year) -> None:
         rows,
         numeric={1, 2, 3, 4, 5},
     )
-    b.note(f"{name}每个申报取各位专家总分的平均；评分标准为假设（data/reference/rubric.toml）。")
+    b.note(f"{name}每个申报取各位专家总分的平均；评分标准为假设（分值见看板「评分分析」）。")
     fig = charts.stage_boxes(stats.sort("group_order", "stage_order"))
     b.figure(f"{y.year}年度各组各评审阶段得分分布", fig)
     _experts(b, src, y)

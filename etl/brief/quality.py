@@ -54,7 +54,7 @@ def _quarantined(src: Source, province: str | None) -> str:
 def _assumed() -> str:
     text = (
         "评分标准为假设：通知只列出政治性、创新性、实效性、典型性四项要求，未公布分值，"
-        "得分按 data/reference/rubric.toml 的假设计算。"
+        "得分按假设的各维度分值计算（分值见看板「评分分析」，方法见「研究资料」）。"
     )
     assumed = [r for r in programme().values() if r.selected_assumed]
     if assumed:

@@ -33,7 +33,7 @@ SONG = ("Noto Serif CJK SC", "宋体", "SimSun")
 
 
 # Between two characters of one number: 1,144 · 14.4% · 2024 (not between a number and a word).
-_INSIDE_NUMBER = re.compile(r"(?<=[0-9])(?=[0-9.,%])|(?<=[0-9][.,])(?=[0-9])")
+NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?")
 
 
 def write(brief: Brief, png: Callable[[Figure], bytes]) -> bytes:
@@ -186,25 +186,43 @@ def _heading(doc, block: Heading, _png) -> None:
     doc.add_heading(block.text, level=block.level)
 
 
-def unbroken_numbers(text: str) -> str:
-    """The text with a WORD JOINER (U+2060) between the characters of each number.
+def add_text(para, text: str, face: str | None = None, size: float | None = None) -> None:
+    """The text as runs of `para`, each number a run of its own marked as English.
 
-    LibreOffice gives digits the script of the Chinese around them and then breaks Chinese
-    text between any two characters, so 「第 48 百分位」 could end a line with 4 and start the
-    next with 8; Word does not, and both honour the joiner (invisible, no width)."""
-    return _INSIDE_NUMBER.sub("\u2060", text)
+    LibreOffice gives digits in a zh-CN run the Chinese line-breaking rules, which allow a break
+    between any two characters, so 「第 48 百分位」 could end a line with 4 and start the next
+    with 8; neither a WORD JOINER nor a ZWNBSP stops it (measured), a run whose language is
+    en-US does. Word keeps numbers whole either way."""
+    at = 0
+    for number in NUMBER.finditer(text):
+        _run(para, text[at : number.start()], face, size)
+        _run(para, number.group(), face, size, english=True)
+        at = number.end()
+    _run(para, text[at:], face, size)
+
+
+def _run(para, text: str, face: str | None, size: float | None, english: bool = False) -> None:
+    if not text:
+        return
+    run = para.add_run(text)
+    if face is not None:
+        _set_font(run, face, size)
+    if english:
+        lang = OxmlElement("w:lang")
+        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:eastAsia"), "en-US")
+        run.element.get_or_add_rPr().append(lang)
 
 
 def _paragraph(doc, block: Paragraph, _png) -> None:
     para = doc.add_paragraph()
-    text = unbroken_numbers(block.text)
     if block.note:
-        _set_font(para.add_run(text), font(SONG), SMALL_PT)
+        add_text(para, block.text, font(SONG), SMALL_PT)
         para.paragraph_format.line_spacing = Pt(18)
         para.paragraph_format.space_after = Pt(6)
     else:
         para.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
-        para.add_run(text)
+        add_text(para, block.text)
 
 
 def _table(doc, block: Table, _png) -> None:
@@ -231,8 +249,7 @@ def _table(doc, block: Table, _png) -> None:
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             elif c in block.numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            run = para.add_run(unbroken_numbers(str(text)))
-            _set_font(run, font(HEI) if r == 0 else font(SONG), SMALL_PT)
+            add_text(para, str(text), font(HEI) if r == 0 else font(SONG), SMALL_PT)
     doc.add_paragraph().paragraph_format.line_spacing = Pt(8)
 
 

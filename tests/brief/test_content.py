@@ -126,3 +126,12 @@ def test_a_leader_reads_unpublished_results_marked_internal(brief):
     assert [r[0] for r in history.rows][-2:] == ["2024", "2025（内部）"]
     assert "公布前不得外传" in text(brief(2025))
     assert "公布前不得外传" not in text(brief(2024))
+
+
+@pytest.mark.parametrize("province", [None, "浙江"], ids=["national", "province"])
+def test_a_brief_names_no_file_or_path_of_ours(brief, province):
+    """A 司 reads the brief on paper: the assumed rubric is pointed to on the dashboard, not as
+    data/reference/rubric.toml."""
+    said = text(brief(2024, province))
+    assert "评分标准为假设" in said
+    assert re.findall(r"[A-Za-z_]+/[A-Za-z_./]+|\b\w+\.(?:toml|csv|py|sql)\b", said) == []

@@ -6,6 +6,7 @@ number."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from PIL import Image
 
 from etl.access.scopes import Scope
 from etl.brief import pdf, word
+from etl.brief.document import Brief, Paragraph
 from etl.brief.produce import produce
 from etl.config import env_var
 
@@ -149,3 +151,26 @@ def test_the_glyph_check_catches_boxes(tmp_path, monkeypatch):
     monkeypatch.setenv("FONTCONFIG_FILE", str(config))
     one, box, two = _drawn_lines(tmp_path)
     assert one == box == two
+
+
+def test_libreoffice_never_breaks_a_number_across_lines(tmp_path: Path) -> None:
+    """「第 48 百分位」 once printed as 「第 4」 / 「8 百分位」. The number is moved through every
+    position of a line (one more 字 before it each time), in body text and in a note, so some
+    paragraph ends its first line inside the number unless the number is kept whole."""
+    brief = Brief("测试", "全国", "领导", "数据截至2026年12月3日", simulated=True)
+    sentence = "浙江初评得分中位数 70.7 分（四分位 69.5–72.8），位于全国第 48 百分位，占 12.5%。"
+    for k in range(40):
+        brief.blocks.append(Paragraph("字" * k + sentence, note=k % 2 == 1))
+    target = tmp_path / "numbers.pdf"
+    target.write_bytes(pdf.convert(word.write(brief, lambda _figure: b"")))
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    cut = [
+        f"{a} / {b}"
+        for a, b in zip(lines, lines[1:], strict=False)
+        if re.search(r"[0-9][.,]?$", a) and re.match(r"^[.,%]?[0-9%]", b)
+    ]
+    assert "".join(lines).count("百分位") == 40  # every paragraph was printed
+    assert cut == []
