@@ -90,3 +90,25 @@ def test_printed_on_a4_without_the_sidebar(
     assert labels or title != "总览"
     for label in labels:  # a label printed whole on one line, not one character per line
         assert label.strip() in text, label
+
+
+def test_a_table_offers_no_download_of_its_own(served_app: ServedApp, page: Page) -> None:
+    """One export path (issue 14): hovering a table shows no toolbar, so there is no
+    `…_export.csv` with English booleans that bypasses the audited export; the page's own
+    Excel and CSV buttons are there instead."""
+    open_page(page, served_app.url("cases", role="researcher", year=2024), "案例检索")
+    table = page.get_by_test_id("stDataFrame").first
+    table.hover()
+    page.mouse.move(*_top_right(table))  # where the toolbar appears
+    page.wait_for_timeout(500)
+    toolbars = page.get_by_test_id("stElementToolbar")
+    shown = [t for t in toolbars.all() if t.is_visible()]
+    assert shown == []
+    assert page.locator("[data-testid='stElementToolbarButton']:visible").count() == 0
+    buttons = page.get_by_test_id("stDownloadButton").all_inner_texts()
+    assert any("Excel" in b for b in buttons) and any("CSV" in b for b in buttons), buttons
+
+
+def _top_right(element) -> tuple[float, float]:
+    box = element.bounding_box()
+    return box["x"] + box["width"] - 20, box["y"] + 10
