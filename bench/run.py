@@ -64,8 +64,8 @@ def main() -> None:
     print("protocol session against Chromium …", flush=True)
     checked = validate.compare(serve_scales[0])
     print("first visit and shared links in Chromium …", flush=True)
-    before = link_bench.bench_links(first, warm=False)
-    after = link_bench.bench_links(first, warm=True)
+    before = link_bench.bench_links(first, proxy=False)
+    after = link_bench.bench_links(first, proxy=True)
     floor = link_bench.empty_page()
     lines = [
         "# Benchmarks",

@@ -6,12 +6,20 @@ downloads under /media), so every request of a browser must reach the same worke
 hashes on a cookie it sets on the first response (`convergence_route`, random); requests
 without it yet (the first page load, static files: the same on every worker) go anywhere.
 ip_hash would send a whole office behind one NAT address to one worker.
+
+A first visit: Streamlit's scripts (hashed file names, the same on every worker) are served
+by nginx itself from the installed package, compressed and cached for a year, so no worker
+spends its time on them and a bureau on a slow line fetches a third of the bytes. The page
+also asks for Plotly's script (4.7 MB, loaded only once the first chart arrives) as it loads,
+so it is fetched and compiled while the session starts instead of after.
 """
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
+import streamlit
 
 ROUTE_COOKIE = "convergence_route"
 NGINX_MISSING = (
@@ -24,6 +32,18 @@ def nginx_binary() -> str | None:
     return shutil.which("nginx") or next(
         (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
     )
+
+
+STATIC = Path(streamlit.__file__).parent / "static"
+EARLY = ("PlotlyChart",)  # scripts loaded on demand that most pages need
+
+
+def preload_links(static: Path = STATIC) -> str:
+    """<link rel=modulepreload> for the EARLY scripts of this Streamlit build, by file name."""
+    found = sorted(
+        p.name for name in EARLY for p in (static / "static" / "js").glob(f"{name}.*.js")
+    )
+    return "".join(f'<link rel="modulepreload" crossorigin href="./static/js/{n}">' for n in found)
 
 
 def write_config(folder: Path, address: str, port: int, workers: list[int]) -> Path:
@@ -55,8 +75,21 @@ http {{
     hash $route consistent;
 {upstream}
   }}
+  gzip_types application/javascript text/css application/json image/svg+xml;
+  gzip_min_length 1024;
+  gzip_comp_level 5;
   server {{
     listen {address}:{port};
+    location /static/ {{
+      alias {STATIC}/static/;
+      types {{
+        application/javascript js; text/css css; font/woff2 woff2; image/png png;
+        image/gif gif; image/svg+xml svg; application/json json; text/html html;
+      }}
+      default_type application/octet-stream;
+      gzip on;
+      add_header Cache-Control "public, max-age=31536000, immutable";
+    }}
     location / {{
       proxy_pass http://workers;
       proxy_http_version 1.1;
@@ -68,6 +101,9 @@ http {{
       proxy_send_timeout 1d;
       proxy_buffering off;
       add_header Set-Cookie $route_cookie always;
+      proxy_set_header Accept-Encoding "";
+      sub_filter '</head>' '{preload_links()}</head>';
+      sub_filter_once on;
     }}
   }}
 }}

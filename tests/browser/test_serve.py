@@ -33,6 +33,23 @@ def _wait_for_line(process: subprocess.Popen, log: Path, text: str, timeout: flo
     pytest.fail(f"no «{text}» within {timeout} s:\n{log.read_text(errors='replace')}")
 
 
+def _assert_first_visit_is_light(seen: list) -> None:
+    """Streamlit's scripts come from nginx compressed and cacheable for a year, and Plotly's
+    (4.7 MB, else fetched only when the first chart arrives) is asked for before the session's
+    websocket opens."""
+    order = [
+        "websocket" if kind == "websocket" else "plotly" if "/PlotlyChart." in r.url else None
+        for kind, r in seen
+    ]
+    assert "plotly" in order and "websocket" in order
+    assert order.index("plotly") < order.index("websocket"), "Plotly's script was not preloaded"
+    plotly = next(r for kind, r in seen if kind == "request" and "/PlotlyChart." in r.url)
+    headers = plotly.response().all_headers()
+    assert headers.get("content-encoding") == "gzip"
+    assert "immutable" in headers.get("cache-control", "")
+    assert headers.get("content-type") == "application/javascript"
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -64,7 +81,11 @@ def test_serve_two_workers_through_nginx(playwright, demo_db: Path, tmp_path: Pa
         browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
+            seen: list[tuple[str, object]] = []  # in the order the browser did them
+            page.on("request", lambda r: seen.append(("request", r)))
+            page.on("websocket", lambda ws: seen.append(("websocket", ws)))
             open_page(page, f"http://127.0.0.1:{port}/", "总览")
+            _assert_first_visit_is_light(seen)
             open_page(page, f"http://127.0.0.1:{port}/compare?province=浙江", "地区对比")
             cookies = {c["name"] for c in page.context.cookies()}
             assert ROUTE_COOKIE in cookies
