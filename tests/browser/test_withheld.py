@@ -12,7 +12,7 @@ from served_app import ServedApp, open_page, router_pages
 
 UNPUBLISHED = "2025"
 DATA_PAGES = [p for p in router_pages() if p.title in (
-    "总览", "地区分布", "类别结构", "评分分析", "年度趋势", "地区对比", "案例检索")]  # fmt: skip
+    "总览", "地区分布", "类别结构", "评分分析", "年度趋势", "地区对比", "案例检索", "参与单位")]  # fmt: skip
 ROLES = {"researcher": {"role": "researcher"}, "bureau": {"role": "bureau", "as": "浙江"}}
 RESULT_CARDS = ("进入终评", "入选数", "入选率", "平均分")
 # The page's sentences, captions and notes: markdown outside any widget (a widget's options,
