@@ -94,12 +94,14 @@ class _Collector:
         """Validate each file's rows in chunks, as one batch; the `kept` columns of every row."""
         headers = {t.raw.sha256: headers_of(t) for t in tables}
         run, narrow = Chunked(spec), []
-        for frame in frames:
-            for chunk in _chunks(frame, self.chunk_rows):
-                self._record(spec, run.add(chunk), chunk, headers)
-            narrow.append(frame.select(kept))
-        if not run.results:  # every file empty: one pass would still have counted the rules
-            self._record(spec, run.add(frame), frame, headers)
+
+        def kept_of(frames: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+            for frame in frames:
+                narrow.append(frame.select(kept))
+                yield frame
+
+        for chunk in _chunks(kept_of(frames), self.chunk_rows):
+            self._record(spec, run.add(chunk), chunk, headers)
         self.validations.append(run.validation(_batch(tables)))
         return pl.concat(narrow, how="diagonal_relaxed")
 
@@ -159,16 +161,31 @@ class _Collector:
         return CheckReport(found, results, tuple(self.validations))
 
 
-def _chunks(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
-    """The frame in slices of at most `size` rows, ending between Excel rows: the score rows of
-    one row of a scoring summary stay together, so their issues keep one pass's order."""
-    start, rows = 0, frame.get_column(ROW)
-    while start < frame.height:
-        end = min(start + size, frame.height)
-        while end < frame.height and rows[end] == rows[end - 1]:
-            end += 1
-        yield frame.slice(start, end - start)
-        start = end
+def _chunks(frames: Iterator[pl.DataFrame], size: int) -> Iterator[pl.DataFrame]:
+    """The files' rows in order, about `size` at a time across file boundaries (GX's cost per
+    validation is fixed), each chunk ending between Excel rows: the score rows of one row of
+    a scoring summary stay together, so their issues keep one pass's order. At least one
+    chunk, so that a batch of empty files still counts its rules."""
+    held, count, yielded = [], 0, False
+    for frame in frames:
+        last, start = frame, 0
+        while start < frame.height:
+            end = _edge(frame, min(start + size - count, frame.height))
+            held.append(frame.slice(start, end - start))
+            count, start = count + end - start, end
+            if count >= size:
+                yield pl.concat(held, how="diagonal_relaxed")
+                held, count, yielded = [], 0, True
+    if held or not yielded:
+        yield pl.concat(held or [last], how="diagonal_relaxed")
+
+
+def _edge(frame: pl.DataFrame, end: int) -> int:
+    """`end`, moved on past the rest of its Excel row's score rows."""
+    rows = frame.get_column(ROW)
+    while 0 < end < frame.height and rows[end] == rows[end - 1]:
+        end += 1
+    return end
 
 
 def _batch(tables: list[Normalised]) -> str:
