@@ -67,7 +67,9 @@ def base_frame(table: Normalised) -> pl.DataFrame:
         .alias(TEXT + c.field)
         for c in spec.columns
     ]
-    frame = typed.hstack(text).with_columns(pl.lit(table.raw.sha256).alias(FILE))
+    # Categorical: one code per row, not a copy of the 64-character id (100 MB at --scale 100).
+    file_id = pl.lit(table.raw.sha256).cast(pl.Categorical).alias(FILE)
+    frame = typed.hstack(text).with_columns(file_id)
     missing = [c for c in spec.columns if c.field not in typed.columns]
     frame = frame.with_columns(
         pl.lit(None, _DTYPES.get(c.kind, pl.String)).alias(c.field) for c in missing

@@ -109,7 +109,7 @@ class _Collector:
         """The rows no blocking rule quarantined: what aggregates across rows should see."""
         blocked = [
             i.filter(pl.col("severity") == "blocking").select(
-                pl.col("file_id").alias(FILE), pl.col(ROW)
+                pl.col("file_id").cast(pl.Categorical).alias(FILE), pl.col(ROW)
             )
             for i in self.issues
         ]
