@@ -1,11 +1,15 @@
 """ETL benchmark: `demo`, and `load` with and without the quality gate, beside the floor.
 
+    .venv/bin/python -m bench.etl_bench --scales 1,10,100   # the ETL tables of bench/results.md
+
 The floor is DuckDB's own read_csv of the same rows into tables (bench/floor_read_csv.py),
 measured in the same run, in a fresh process like the loads. Ratios are load ÷ floor.
+bench.run runs this too, with the dashboard and serving benchmarks, and writes results.md.
 """
 
 from __future__ import annotations
 
+import argparse
 import shutil
 from pathlib import Path
 
@@ -105,3 +109,21 @@ def table(results: list[dict[str, object]]) -> list[str]:
             f"peak RSS {demo.peak_rss_mb:,.0f} MB."
         )
     return lines
+
+
+def main() -> None:
+    """The ETL section alone (table, then peak RSS by stage at the largest scale), printed."""
+    from bench import memory_profile
+
+    parser = argparse.ArgumentParser(prog="python -m bench.etl_bench")
+    parser.add_argument("--scales", default="1,10,100")
+    scales = [int(s) for s in parser.parse_args().scales.split(",")]
+    lines = table([bench_scale(scale) for scale in scales])
+    memory = memory_profile.profile(max(scales))
+    lines += ["", "| stage | peak RSS during it (MB) |", "|---|---:|"]
+    lines += [f"| {stage} | {peak:,.0f} |" for stage, peak in memory.items()]
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from etl.glossary import KINDS, SEVERITY
+from etl.pipeline.checks.common import show
 from etl.pipeline.checks.gx import Validation
 from etl.pipeline.checks.rules import rules
 
@@ -173,8 +174,18 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _shown(value: object) -> str:
-    text = "（空）" if value is None or value == "" else str(value)
+    """A failing value as the rest of the product writes it: 100 not 100.0 or np.int64(100),
+    a pair (a column-pair rule's two values) as "100 / 10"."""
+    if isinstance(value, tuple | list):
+        text = " / ".join(_shown(v) for v in value)
+    else:
+        text = "（空）" if value is None or value == "" else show(_plain(value))
     return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _plain(value: object) -> object:
+    """numpy scalars (GX hands values back from pandas) as Python's own."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, str) else value
 
 
 def _e(text: object) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import polars as pl
 
 from etl.pipeline.checks import (
@@ -16,39 +18,43 @@ from etl.pipeline.checks import (
     totals,
 )
 from etl.pipeline.checks.common import FILE, Run, headers_of, issues
-from etl.pipeline.checks.gx import SuiteSpec, Validation, validate
+from etl.pipeline.checks.gx import Chunked, SuiteSpec, Validation, validate
 from etl.pipeline.checks.rules import rules
 from etl.pipeline.checks.schemas import ISSUE_SCHEMA, RESULT_SCHEMA
 from etl.pipeline.normalise import Normalised
 from etl.pipeline.read import ROW
 
 KINDS = ("submissions", "scores", "outcomes")
+# Rows GX validates at once. Its pandas copy and metrics grow with the rows it sees, its cost
+# per validation is fixed (about 0.5 s for the 评分表 suite): 250k rows holds a chunk to about
+# 100 MB and adds a few validations at --scale 100.
+CHUNK_ROWS = 250_000
 
 
 def run_gate(
-    tables: list[Normalised], known: Known | None = None, province: str | None = None
+    tables: list[Normalised],
+    known: Known | None = None,
+    province: str | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> CheckReport:
     """Row suites on every file, then aggregate suites on the rows they did not quarantine.
     With `province` (a bureau's own check), a row of another province is a finding too."""
     known = known or Known()
     by_kind = {k: [t for t in tables if t.spec.kind == k] for k in KINDS}
     run = _run(by_kind, known)
-    gate = _Collector()
+    gate = _Collector(chunk_rows)
     for kind, tables_of_kind in by_kind.items():
         gate.direct(sheets.RULE, kind, *sheets.check(tables_of_kind))
         gate.direct(scope.RULE, kind, *scope.check(tables_of_kind, province))
-    if by_kind["submissions"]:
-        frame = submissions.derive(by_kind["submissions"])
-        gate.rows(submissions.suite(), frame, by_kind["submissions"])
-        gate.groups(submissions.groups(gate.surviving(frame), known.submissions))
-    if by_kind["scores"]:
-        frame = scores.derive(by_kind["scores"], run)
-        gate.rows(scores.suite(), frame, by_kind["scores"])
-        gate.groups(scores.groups(gate.surviving(frame), run))
-    if by_kind["outcomes"]:
-        frame = outcomes.derive(by_kind["outcomes"], run)
-        gate.rows(outcomes.suite(), frame, by_kind["outcomes"])
-        gate.groups(outcomes.groups(gate.surviving(frame)))
+    if found := by_kind["submissions"]:
+        kept = gate.rows(submissions.suite(), submissions.derive(found), found, submissions.KEPT)
+        gate.groups(submissions.groups(gate.surviving(kept), known.submissions))
+    if found := by_kind["scores"]:
+        kept = gate.rows(scores.suite(), scores.derive(found, run), found, scores.KEPT)
+        gate.groups(scores.groups(gate.surviving(kept), run))
+    if found := by_kind["outcomes"]:
+        kept = gate.rows(outcomes.suite(), outcomes.derive(found, run), found, outcomes.KEPT)
+        gate.groups(outcomes.groups(gate.surviving(kept)))
     for kind, tables_of_kind in by_kind.items():
         gate.direct(totals.RULE, kind, *totals.check(tables_of_kind))
     gate.direct(summary.MEAN, "scores", *summary.means(by_kind["scores"]))
@@ -75,20 +81,35 @@ def _run(by_kind: dict[str, list[Normalised]], known: Known) -> Run:
 class _Collector:
     """Runs suites and gathers their issues, per-rule tallies and GX results."""
 
-    def __init__(self) -> None:
+    def __init__(self, chunk_rows: int) -> None:
+        self.chunk_rows = chunk_rows
         self.issues: list[pl.DataFrame] = []
         self.tally: dict[tuple[str, str], list[int]] = {}
         self.validations: list[Validation] = []
 
-    def rows(self, spec: SuiteSpec, frame: pl.DataFrame, tables: list[Normalised]) -> None:
+    def rows(
+        self, spec: SuiteSpec, frames: Iterator[pl.DataFrame], tables: list[Normalised],
+        kept: tuple[str, ...],
+    ) -> pl.DataFrame:  # fmt: skip
+        """Validate each file's rows in chunks, as one batch; the `kept` columns of every row."""
         headers = {t.raw.sha256: headers_of(t) for t in tables}
-        self._run(spec, frame, _batch(tables), headers)
+        run, narrow = Chunked(spec), []
+
+        def kept_of(frames: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+            for frame in frames:
+                narrow.append(frame.select(kept))
+                yield frame
+
+        for chunk in _chunks(kept_of(frames), self.chunk_rows):
+            self._record(spec, run.add(chunk), chunk, headers)
+        self.validations.append(run.validation(_batch(tables)))
+        return pl.concat(narrow, how="diagonal_relaxed")
 
     def surviving(self, frame: pl.DataFrame) -> pl.DataFrame:
         """The rows no blocking rule quarantined: what aggregates across rows should see."""
         blocked = [
             i.filter(pl.col("severity") == "blocking").select(
-                pl.col("file_id").alias(FILE), pl.col(ROW)
+                pl.col("file_id").cast(pl.Categorical).alias(FILE), pl.col(ROW)
             )
             for i in self.issues
         ]
@@ -113,6 +134,9 @@ class _Collector:
     def _run(self, spec: SuiteSpec, frame: pl.DataFrame, batch: str, headers: dict) -> None:
         failures, validation = validate(spec, frame, batch)
         self.validations.append(validation)
+        self._record(spec, failures, frame, headers)
+
+    def _record(self, spec: SuiteSpec, failures: list, frame: pl.DataFrame, headers: dict) -> None:
         for failure in failures:
             counts = self.tally.setdefault((failure.check.rule_id, spec.kind), [0, 0])
             counts[0] += failure.checked
@@ -135,6 +159,33 @@ class _Collector:
             orient="row",
         )
         return CheckReport(found, results, tuple(self.validations))
+
+
+def _chunks(frames: Iterator[pl.DataFrame], size: int) -> Iterator[pl.DataFrame]:
+    """The files' rows in order, about `size` at a time across file boundaries (GX's cost per
+    validation is fixed), each chunk ending between Excel rows: the score rows of one row of
+    a scoring summary stay together, so their issues keep one pass's order. At least one
+    chunk, so that a batch of empty files still counts its rules."""
+    held, count, yielded = [], 0, False
+    for frame in frames:
+        last, start = frame, 0
+        while start < frame.height:
+            end = _edge(frame, min(start + size - count, frame.height))
+            held.append(frame.slice(start, end - start))
+            count, start = count + end - start, end
+            if count >= size:
+                yield pl.concat(held, how="diagonal_relaxed")
+                held, count, yielded = [], 0, True
+    if held or not yielded:
+        yield pl.concat(held or [last], how="diagonal_relaxed")
+
+
+def _edge(frame: pl.DataFrame, end: int) -> int:
+    """`end`, moved on past the rest of its Excel row's score rows."""
+    rows = frame.get_column(ROW)
+    while 0 < end < frame.height and rows[end] == rows[end - 1]:
+        end += 1
+    return end
 
 
 def _batch(tables: list[Normalised]) -> str:

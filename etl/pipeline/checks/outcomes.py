@@ -6,6 +6,7 @@ years whose scores this run or the warehouse holds.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 
 import polars as pl
@@ -93,9 +94,12 @@ def count_suite() -> SuiteSpec:
     return SuiteSpec("outcomes_by_year", "outcomes", (check,))
 
 
-def derive(tables: list[Normalised], run: Run) -> pl.DataFrame:
-    """All outcome files of the run as one frame of typed, original and helper columns."""
-    return stack([_derive_one(t, run) for t in tables])
+def derive(tables: list[Normalised], run: Run) -> Iterator[pl.DataFrame]:
+    """Each outcome file of the run, in turn, with its typed, original and helper columns."""
+    return stack(_derive_one(t, run) for t in tables)
+
+
+KEPT = (FILE, ROW, "year", "track", "category", "result")  # what groups() reads
 
 
 def _derive_one(table: Normalised, run: Run) -> pl.DataFrame:

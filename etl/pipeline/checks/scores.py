@@ -7,6 +7,7 @@ submission × stage (experts per stage, stage order) and one row per expert (out
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import cache
 
@@ -143,15 +144,15 @@ def expert_suite() -> SuiteSpec:
     return SuiteSpec("scores_by_expert", "scores", (check,))
 
 
-def derive(tables: list[Normalised], run: Run) -> pl.DataFrame:
-    """All score files of the run as one frame, with each row's submission year and province."""
+def derive(tables: list[Normalised], run: Run) -> Iterator[pl.DataFrame]:
+    """Each score file of the run, in turn, with each row's submission year and province."""
     lookup = run.submissions.select(
         "submission_id",
         pl.col("year").alias("_year"),
         pl.col("province").alias("_province"),
         pl.lit(True).alias("_found"),
     )
-    return stack([_derive_one(t, lookup) for t in tables])
+    return stack(_derive_one(t, lookup) for t in tables)
 
 
 def _derive_one(table: Normalised, lookup: pl.DataFrame) -> pl.DataFrame:
@@ -228,6 +229,9 @@ def _per_year(field: str, attr: str) -> dict[int, float]:
     return {
         y: getattr(c, attr) for y, r in programme().items() for c in r.criteria if c.field == field
     }
+
+
+KEPT = (FILE, ROW, "submission_id", "stage", "expert_id", "total_score", "_year")  # for groups()
 
 
 def groups(frame: pl.DataFrame, run: Run) -> list[tuple[SuiteSpec, pl.DataFrame]]:

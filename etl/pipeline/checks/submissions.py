@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 
 import polars as pl
@@ -105,9 +106,16 @@ def changes_suite() -> SuiteSpec:
     return SuiteSpec("submissions_against_warehouse", "submissions", (check,))
 
 
-def derive(tables: list[Normalised]) -> pl.DataFrame:
-    """All submission files of the run as one frame of typed, original and helper columns."""
-    return stack([_derive_one(t) for t in tables])
+def derive(tables: list[Normalised]) -> Iterator[pl.DataFrame]:
+    """Each submission file of the run, in turn, with its typed, original and helper columns."""
+    return stack(_derive_one(t) for t in tables)
+
+
+# What groups() reads of the rows: the rest of the derived columns are dropped once validated.
+KEPT = (
+    FILE, ROW, TEXT + "submission_id", "submission_id", *IDENTITY, TEXT + "province",
+    TEXT + "unit_name", "year", "category", "is_recommended", "submitted_at", "_file_order",
+)  # fmt: skip
 
 
 def groups(frame: pl.DataFrame, known: pl.DataFrame) -> list[tuple[SuiteSpec, pl.DataFrame]]:
