@@ -79,8 +79,8 @@ def _missing(missing: queries.WarehouseMissing) -> None:
 
 def default_year(years: pl.DataFrame) -> int:
     """The newest year whose results are published (or the newest year, if none is)."""
-    published = years.filter(pl.col("results_published"))["year"]
-    return int(published.max() if published.len() else years["year"].max())
+    published = [r["year"] for r in years.to_dicts() if r["results_published"]]
+    return int(max(published or years["year"].to_list()))
 
 
 def sidebar_filters() -> None:
@@ -139,9 +139,9 @@ INTERNAL_NOTE = (
 
 
 def _unpublished_note(years: pl.DataFrame) -> None:
-    chosen = years.filter(pl.col("year") == st.session_state.get(YEAR))
-    if chosen.height and not chosen["results_published"][0]:
-        st.caption(f"{chosen['year'][0]}年度结果尚未公布，入选数据仅供内部参阅。")
+    chosen = year_row(years, st.session_state.get(YEAR))
+    if chosen and not chosen["results_published"]:
+        st.caption(f"{chosen['year']}年度结果尚未公布，入选数据仅供内部参阅。")
 
 
 def _reset(default: int) -> None:
@@ -247,18 +247,20 @@ def year_state(f: Filters, year: int | None = None) -> states.YearState:
 
 def internal_year(year: int) -> bool:
     """The year's results are not yet published and this role sees them: mark it 内部."""
-    years = queries.years().filter(pl.col("year") == year)
-    return (
-        auth.current().role.unpublished and bool(years.height) and not years["results_published"][0]
-    )
+    row = year_row(queries.years(), year)
+    return auth.current().role.unpublished and row is not None and not row["results_published"]
 
 
 def year_row(frame: pl.DataFrame, year: int | None) -> dict | None:
-    """The row of one year of a per-year frame, as a dict (None when absent)."""
+    """The row of one year of a per-year frame, as a dict (None when absent).
+
+    Looked up in Python, not with a Polars filter: a per-year frame has a handful of rows,
+    and every rerun asks this several times; each Polars query gives up the GIL and, with
+    fifty sessions' threads waiting for it, waits milliseconds to take it back (issue 16:
+    these lookups were 18% of a busy worker's script samples, py-spy at 50 sessions)."""
     if year is None:
         return None
-    rows = frame.filter(pl.col("year") == year).to_dicts()
-    return rows[0] if rows else None
+    return next((row for row in frame.to_dicts() if row["year"] == year), None)
 
 
 # KPI cards ------------------------------------------------------------------------------------

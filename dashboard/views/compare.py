@@ -316,7 +316,11 @@ def _finalists(f: Filters, province: str, state: states.YearState) -> None:
     st.markdown(narrative.finalists_summary(province, f.year, rows.to_dicts()))
     shown = rows.with_columns(
         finalist_place=pl.format("{} / {}", "finalist_rank", "finalists"),
-        gap_text=pl.struct("gap", "is_selected").map_elements(_gap, return_dtype=pl.String),
+        # Written in this thread, not by map_elements: a Python function inside Polars makes
+        # its thread pool wait for the GIL, which froze the server (states._text says how).
+        gap_text=pl.Series(
+            [_gap(r) for r in rows.select("gap", "is_selected").to_dicts()], dtype=pl.String
+        ),
     )
     table = shown.select("title", "unit_name", "score_group", "mean_score", "finalist_place",
                          "cutoff", "gap_text", "is_selected")  # fmt: skip

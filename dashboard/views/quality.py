@@ -236,7 +236,7 @@ def _unit_matches() -> None:
         "（仓库的参考数据，与代码一同审阅），之后每次重建都沿用。"
     )
     shown = rows.rename(MATCH_COLUMNS).with_columns(pl.col("得分").round(2))
-    st.dataframe(shown.to_pandas(), hide_index=True, key="unit_matches")
+    st.dataframe(shown.to_arrow(), hide_index=True, key="unit_matches")
     if auth.current().scope.role != "admin":
         return
     options = [

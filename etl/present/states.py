@@ -89,10 +89,16 @@ def masked(frame: pl.DataFrame, results: Iterable[str], values: Iterable[str]) -
 
 
 def _text(frame: pl.DataFrame, column: str) -> pl.Expr:
-    """A numeric column as the table shows it: counts with separators, others one decimal."""
+    """A numeric column as the table shows it: counts with separators, others one decimal.
+
+    The separators are written here, in this thread, not by a map_elements inside Polars: a
+    Python function in an expression makes Polars' thread pool wait for the GIL, and with
+    sessions in other threads holding the GIL while they wait for that pool, the whole
+    server froze (issue 16, 100 sessions at --scale 100)."""
     dtype = frame.schema[column]
     if dtype.is_integer():
-        return pl.col(column).map_elements(lambda v: f"{v:,}", return_dtype=pl.String)
+        counts = [None if v is None else f"{v:,}" for v in frame[column].to_list()]
+        return pl.lit(pl.Series(column, counts, dtype=pl.String))
     if dtype.is_float():
         return pl.col(column).round(1).cast(pl.String)
     return pl.col(column).cast(pl.String)
