@@ -8,7 +8,7 @@ Before: one worker serving the browser itself (`etl serve --workers 1 --no-proxy
 (role databases built, every page opened once per role at start).
 After: as `etl serve` serves it, behind nginx (`--workers 1`), warmed the same way: nginx
 serves Streamlit's scripts compressed and cacheable, and each page preloads Plotly's script
-(etl/serve/proxy.py). Each link: median of RUNS visits, each in a new browser context.
+(etl/serve/proxy.py). Each link: median of 3 visits (RUNS), each in a new browser context.
 """
 
 from __future__ import annotations
@@ -180,6 +180,10 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1)
     args = parser.parse_args()
     db = warehouse_dir(args.scale) / "gate.duckdb"
+    if not db.exists():  # run alone, not after bench.run's ETL step: load the scale's exports
+        from bench.brief_bench import warehouse
+
+        db = warehouse(args.scale)
     before = bench_links(db, proxy=False)
     after = bench_links(db, proxy=True)
     print("\n".join(table(args.scale, before, after, empty_page())))
