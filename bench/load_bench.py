@@ -172,6 +172,10 @@ def main() -> None:
     results = []
     for scale in (int(s) for s in args.scales.split(",")):
         db = warehouse_dir(scale) / "gate.duckdb"
+        if not db.exists():  # run alone, not after bench.run's ETL step: load the exports
+            from bench.brief_bench import warehouse
+
+            db = warehouse(scale)
         levels = [int(x) for x in args.sessions.split(",")]
         for workers in (int(w) for w in args.workers.split(",")):
             proxy = args.proxy or workers > 1
