@@ -140,8 +140,7 @@ def _safe_text(value: str) -> str:
 def _flattened(frame: pl.DataFrame) -> pl.DataFrame:
     """Lists, structs and binary as JSON text: a CSV cell holds one value."""
     nested = [c for c, t in frame.schema.items() if t.is_nested() or t == pl.Binary]
-    # In this thread, not map_elements: a Python function inside Polars' thread pool waits for
-    # the GIL, and a session holding it while it waits for that pool froze the server (issue 16).
+    # In this thread, not map_elements (etl/present/states.py _text says why).
     return frame.with_columns(
         pl.Series(c, [None if v is None else _json_text(v) for v in frame[c]], dtype=pl.String)
         for c in nested

@@ -86,10 +86,15 @@ def _set_font(target, face: str, size: float | None = None, bold: bool | None = 
 
 def _chinese(style) -> None:
     """Text marked as Simplified Chinese, so a pan-CJK face draws its Chinese glyph forms."""
+    _language(style.element, "zh-CN")
+
+
+def _language(element, code: str) -> None:
+    """w:lang on a style's or a run's properties, for Latin and East Asian text alike."""
     lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), "zh-CN")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    style.element.get_or_add_rPr().append(lang)
+    lang.set(qn("w:val"), code)
+    lang.set(qn("w:eastAsia"), code)
+    element.get_or_add_rPr().append(lang)
 
 
 def _page_setup(doc) -> None:
@@ -186,7 +191,7 @@ def _heading(doc, block: Heading, _png) -> None:
     doc.add_heading(block.text, level=block.level)
 
 
-def add_text(para, text: str, face: str | None = None, size: float | None = None) -> None:
+def _add_text(para, text: str, face: str | None = None, size: float | None = None) -> None:
     """The text as runs of `para`, each number a run of its own marked as English.
 
     LibreOffice gives digits in a zh-CN run the Chinese line-breaking rules, which allow a break
@@ -208,21 +213,18 @@ def _run(para, text: str, face: str | None, size: float | None, english: bool = 
     if face is not None:
         _set_font(run, face, size)
     if english:
-        lang = OxmlElement("w:lang")
-        lang.set(qn("w:val"), "en-US")
-        lang.set(qn("w:eastAsia"), "en-US")
-        run.element.get_or_add_rPr().append(lang)
+        _language(run.element, "en-US")
 
 
 def _paragraph(doc, block: Paragraph, _png) -> None:
     para = doc.add_paragraph()
     if block.note:
-        add_text(para, block.text, font(SONG), SMALL_PT)
+        _add_text(para, block.text, font(SONG), SMALL_PT)
         para.paragraph_format.line_spacing = Pt(18)
         para.paragraph_format.space_after = Pt(6)
     else:
         para.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
-        add_text(para, block.text)
+        _add_text(para, block.text)
 
 
 def _table(doc, block: Table, _png) -> None:
@@ -249,7 +251,7 @@ def _table(doc, block: Table, _png) -> None:
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             elif c in block.numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            add_text(para, str(text), font(HEI) if r == 0 else font(SONG), SMALL_PT)
+            _add_text(para, str(text), font(HEI) if r == 0 else font(SONG), SMALL_PT)
     doc.add_paragraph().paragraph_format.line_spacing = Pt(8)
 
 

@@ -123,8 +123,11 @@ def write(run_id: str, validations: tuple[Validation, ...], out_dir: Path, *, at
 def _replace(path: Path, text: str) -> None:
     """Whole or not at all: a kill or a full disk mid-write leaves no half page to open."""
     part = path.with_name(f".{path.name}.part")
-    part.write_text(text, encoding="utf-8")
-    os.replace(part, path)
+    try:
+        part.write_text(text, encoding="utf-8")
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def reports(out_dir: Path) -> list[Path]:
