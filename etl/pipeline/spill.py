@@ -73,8 +73,8 @@ class SpilledTable:
 
 
 class Spill:
-    """A temporary folder for one run's tables, removed when the run is done with it (or by
-    the interpreter at exit, or the system's temporary-file cleaner after a killed load)."""
+    """A temporary folder for one run's tables, removed when the run that holds it is garbage
+    (or at the interpreter's exit; after a killed load, by the system's temporary-file cleaner)."""
 
     def __init__(self) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="etl-run-")
@@ -91,9 +91,6 @@ class Spill:
             frame.write_ipc(folder / f"{name}.arrow", compression="lz4")
         kept = {f.name: getattr(raw, f.name) for f in fields(RawTable) if f.name not in _RAW_FRAMES}
         return SpilledTable(SpilledRaw(**kept, folder=folder))
-
-    def close(self) -> None:
-        self._folder.cleanup()
 
 
 def in_memory(table: SpilledTable) -> Normalised:
