@@ -29,6 +29,7 @@ PIPELINE = (
     "wide",
     "read",
     "normalise",
+    "spill",
     "checks",
     "run",
     "stage",

@@ -28,7 +28,8 @@ from etl.pipeline.ledger import write_ledger
 from etl.pipeline.normalise import Normalised, normalise
 from etl.pipeline.read import ROW, FileRejected, RawTable, read_tables
 from etl.pipeline.run import FileResult, RunSummary
-from etl.pipeline.stage import StagedFile, stage_file, write_staged
+from etl.pipeline.spill import Spill, in_memory
+from etl.pipeline.stage import stage_file, write_staged
 from etl.progress import steps
 from etl.reference.places import infer_province
 from etl.writing import WriteFailed, chinese_write_errors, writer_lock
@@ -51,14 +52,12 @@ def load(
     target = db_path(db)
     with writer_lock(target):
         known, loaded_ids = _warehouse_state(target)
-        run = RunSummary.start(
-            "load", target, _read_all(paths, loaded_ids, simulated, progress), gate
-        )
+        spill = Spill()
+        files = _read_all(paths, loaded_ids, simulated, progress, spill)
+        run = RunSummary.start("load", target, files, gate, spill)
         _with_case_ids(run, known)
         _validate(run, known if gate else None)
-        provinces = _submission_provinces(run, known)
-        staged = [stage_file(f, run.report, provinces) for f in run.files if f.table is not None]
-        _publish(target, run, staged, progress)
+        _publish(target, run, _submission_provinces(run, known), progress)
     if gate and run.report.results.height:
         _write_docs(run, target)
     return run
@@ -110,7 +109,10 @@ def check(
     known, _ = _warehouse_state(target)
     if province:
         known = known.within(province)
-    run = RunSummary.start("check", target, _read_all(paths, set(), False, progress), True)
+    spill = Spill()
+    run = RunSummary.start(
+        "check", target, _read_all(paths, set(), False, progress, spill), True, spill
+    )
     _with_case_ids(run, known)
     _validate(run, known, province)
     for f in run.files:
@@ -135,12 +137,17 @@ def _write_docs(run: RunSummary, target: Path) -> None:
 
 
 def _read_all(
-    paths: list[Path], loaded_ids: set[str], simulated: bool, progress: bool
+    paths: list[Path], loaded_ids: set[str], simulated: bool, progress: bool, spill: Spill
 ) -> list[FileResult]:
+    """Every file read and normalised, its tables put on disk before the next file is read:
+    only one file's frames are in memory at a time (etl/pipeline/spill.py)."""
     seen = set(loaded_ids)
     files = []
     for path in steps(paths, "读取文件", progress):
-        files.extend(_read_one(Path(path), seen, simulated))
+        for result in _read_one(Path(path), seen, simulated):
+            if result.table is not None:
+                result.table = spill.put(result.table)
+            files.append(result)
     return files
 
 
@@ -242,10 +249,17 @@ def _place(unit_name: str | None, given: str | None) -> tuple[str | None, ...]:
 def _with_case_ids(run: RunSummary, known: Known) -> None:
     """A scoring summary that names its cases by unit + title gets their 申报编号 from this
     run's submissions first, then the warehouse's."""
-    ours = [f.table.frame for f in run.files if f.table is not None and f.kind == "submissions"]
-    for f in run.files:
-        if f.table is not None and wide.names_cases(f.table):
-            f.table = wide.match_cases(f.table, [*ours, known.submissions])
+    submissions = [f.table for f in run.files if f.table is not None and f.kind == "submissions"]
+    summaries = [f for f in run.files if f.table is not None and wide.names_cases(f.table)]
+    if not summaries:
+        return
+    ours = [_case_columns(t.frame) for t in submissions]
+    for f in summaries:
+        f.table = run.spill.put(wide.match_cases(in_memory(f.table), [*ours, known.submissions]))
+
+
+def _case_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(c for c in wide.CASE_COLUMNS if c in frame.columns)
 
 
 def _submission_provinces(run: RunSummary, known: Known) -> pl.DataFrame:
@@ -289,7 +303,7 @@ def _warehouse_state(target: Path) -> tuple[Known, set[str]]:
     return Known(submissions=submissions, stages=stages), loaded_ids
 
 
-def _publish(target: Path, run: RunSummary, staged: list[StagedFile], progress: bool) -> None:
+def _publish(target: Path, run: RunSummary, provinces: pl.DataFrame, progress: bool) -> None:
     """Write the run into a copy of the warehouse, build it, and swap it in atomically."""
     building = target.with_name(f"{target.name}.building-{os.getpid()}")
     for stale in target.parent.glob(f"{target.name}.building-*"):
@@ -298,17 +312,17 @@ def _publish(target: Path, run: RunSummary, staged: list[StagedFile], progress: 
         with chinese_write_errors(target, "仓库保持原样，本次导入未生效"):
             if target.exists():  # inside the try: a copy cut short by a full disk is removed
                 shutil.copyfile(target, building)
-            _build_copy(building, run, staged, progress)
+            _build_copy(building, run, provinces, progress)
             os.replace(building, target)
     finally:
         building.unlink(missing_ok=True)
 
 
-def _build_copy(building: Path, run: RunSummary, staged: list[StagedFile], progress: bool) -> None:
+def _build_copy(building: Path, run: RunSummary, provinces: pl.DataFrame, progress: bool) -> None:
     try:
         with duckdb.connect(str(building), config={"memory_limit": BUILD_MEMORY}) as con:
             con.execute((SQL_DIR / "warehouse.sql").read_text(encoding="utf-8"))
-            _write_run(con, run, staged, progress)
+            _write_run(con, run, provinces, progress)
             con.execute("checkpoint")
     except duckdb.IOException as exc:  # DuckDB's own writes report a full disk this way
         raise OSError(_errno_of(exc), str(exc)) from exc
@@ -351,15 +365,18 @@ def unit_decision(number: int, merge: bool, by: str, db: Path | str | None = Non
     return made
 
 
-def _write_run(con, run: RunSummary, staged: list[StagedFile], progress: bool) -> None:
+def _write_run(con, run: RunSummary, provinces: pl.DataFrame, progress: bool) -> None:
+    """Each file staged and written in turn, its rows dropped before the next file's are read
+    back from disk: the build's copy of DuckDB, not this process, holds the run's rows."""
     next_seq = con.execute("select coalesce(max(load_seq), 0) + 1 from meta.load_files")
     first_seq = next_seq.fetchone()[0]
-    for offset, s in enumerate(steps(staged, "写入数据", progress)):
+    pending = [f for f in run.files if f.table is not None]
+    for offset, f in enumerate(steps(pending, "写入数据", progress)):
         started = time.perf_counter()
-        write_staged(con, run.run_id, s, first_seq + offset)
-        s.result.status, s.result.load_seq = "loaded", first_seq + offset
-        s.result.stage_seconds = time.perf_counter() - started
-    changed = bool(staged)
+        write_staged(con, run.run_id, stage_file(f, run.report, provinces), first_seq + offset)
+        f.status, f.load_seq = "loaded", first_seq + offset
+        f.stage_seconds = time.perf_counter() - started
+    changed = bool(pending)
     if changed or not con.execute("select count(*) from meta.warehouse").fetchone()[0]:
         build(con)
     run.finish("succeeded" if changed else "nothing new")

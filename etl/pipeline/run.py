@@ -19,6 +19,7 @@ from etl.glossary import RUN_STATUS
 from etl.pipeline.checks import ISSUE_SCHEMA, RESULT_SCHEMA, CheckReport
 from etl.pipeline.normalise import Normalised
 from etl.pipeline.read import ROW, sheet_label
+from etl.pipeline.spill import Spill, SpilledTable
 
 
 @dataclass
@@ -42,7 +43,7 @@ class FileResult:
     load_seq: int | None = None
     is_simulated: bool = False
     sheet: str | None = None  # the worksheet, when the workbook has several data sheets
-    table: Normalised | None = field(default=None, repr=False)
+    table: Normalised | SpilledTable | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -70,12 +71,15 @@ class RunSummary:
     gate: bool = True
     started: float = field(default_factory=time.perf_counter)
     finished: float | None = None
+    spill: Spill | None = field(default=None, repr=False)  # where the files' tables wait
 
     @classmethod
-    def start(cls, command: str, db: Path, files: list[FileResult], gate: bool) -> RunSummary:
+    def start(
+        cls, command: str, db: Path, files: list[FileResult], gate: bool, spill: Spill | None = None
+    ) -> RunSummary:
         run_id = datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         empty = CheckReport(pl.DataFrame(schema=ISSUE_SCHEMA), pl.DataFrame(schema=RESULT_SCHEMA))
-        return cls(run_id, command, db, files, empty, gate=gate)
+        return cls(run_id, command, db, files, empty, gate=gate, spill=spill)
 
     def finish(self, status: str) -> None:
         self.status, self.finished = status, time.perf_counter()

@@ -128,6 +128,9 @@ def _plain(cell: object) -> str:
     return visible(str(cell)).strip()
 
 
+CASE_COLUMNS = ("submission_id", "unit_name", "title")  # what match_cases reads of a submission
+
+
 def match_cases(table, submissions: list[pl.DataFrame]):
     """A summary (a Normalised table) that names its cases by 申报单位 + 案例名称, with each
     row's 申报编号 from `submissions` (this run's first, then the warehouse's): null where no
