@@ -224,9 +224,10 @@ def _with_places(table: Normalised) -> Normalised:
     frame = table.frame
     if "province" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("province"))
+    sent = table.raw.frame
     given = (
-        table.raw.frame.get_column("province")
-        if "province" in table.raw.frame.columns
+        sent.get_column("province")
+        if "province" in sent.columns
         else pl.Series([None] * frame.height, dtype=pl.String)
     )
     names = frame.get_column("unit_name").to_list()

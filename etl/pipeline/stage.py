@@ -76,11 +76,12 @@ def stage_file(result: FileResult, report: CheckReport, provinces: pl.DataFrame)
     row's issues carry the province of the case it scores and its bureau can see them.
     """
     table = result.table
-    located = _row_provinces(table.frame, provinces)
+    frame = table.frame  # read once: a spilled table reads its file on each `.frame`
+    located = _row_provinces(frame, provinces)
     issues = report.issues.filter(pl.col("file_id") == result.file_id)
     blocking = issues.filter(pl.col("severity") == "blocking")
     bad_rows = blocking.get_column(ROW).drop_nulls().unique()
-    accepted = table.frame.filter(~pl.col(ROW).is_in(bad_rows.implode()))
+    accepted = frame.filter(~pl.col(ROW).is_in(bad_rows.implode()))
     result.tally(report)
     flags = issues.filter(pl.col("severity") == "warning")
     return StagedFile(
@@ -127,7 +128,8 @@ def _row_provinces(typed: pl.DataFrame, provinces: pl.DataFrame) -> pl.DataFrame
 def _with_original(blocking: pl.DataFrame, result: FileResult) -> pl.DataFrame:
     """Blocking issues with the row's original cells (as JSON, under the sender's headers)."""
     raw = result.table.raw
-    original = raw.frame.rename({f: raw.headers.get(f, f) for f in raw.frame.columns if f != ROW})
+    sent = raw.frame
+    original = sent.rename({f: raw.headers.get(f, f) for f in sent.columns if f != ROW})
     cells = original.select(
         ROW, pl.struct(pl.exclude(ROW)).struct.json_encode().alias("original_cells")
     )

@@ -22,9 +22,10 @@ def check(tables: list[Normalised], province: str | None) -> tuple[pl.DataFrame,
         return pl.DataFrame(schema=ISSUE_SCHEMA), 0
     rule, found, checked = rules()[RULE], [], 0
     for table in tables:
-        if "province" not in table.frame.columns:
+        frame = table.frame  # read once: a spilled table reads its file on each `.frame`
+        if "province" not in frame.columns:
             continue
-        given = table.frame.select(ROW, "province").drop_nulls("province")
+        given = frame.select(ROW, "province").drop_nulls("province")
         checked += given.height
         for row, theirs in given.filter(pl.col("province") != province).iter_rows():
             values = {"value": theirs, "own": province}

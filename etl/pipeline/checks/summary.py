@@ -27,7 +27,7 @@ def means(tables: list[Normalised]) -> tuple[pl.DataFrame, int]:
     for table in _summaries(tables):
         rows = _rows(table)
         for field, how in (("mean_score", ""), ("trimmed_mean", _TRIMMED)):
-            if field not in table.frame.columns:
+            if field not in rows.columns:
                 continue
             expected = "_mean" if field == "mean_score" else "_trimmed"
             stated = rows.filter(pl.col(field).is_not_null(), pl.col(expected).is_not_null())
@@ -44,9 +44,10 @@ def ranks(tables: list[Normalised]) -> tuple[pl.DataFrame, int]:
     去掉最高最低后平均分 when the sheet has one (else by 平均分), does not give."""
     found, checked = [], 0
     for table in _summaries(tables):
-        if "rank" not in table.frame.columns:
+        columns = table.frame.columns  # read once: a spilled table reads its file each time
+        if "rank" not in columns:
             continue
-        trimmed = "trimmed_mean" in table.frame.columns
+        trimmed = "trimmed_mean" in columns
         basis, label = ("_trimmed", _TRIMMED + "的平均分") if trimmed else ("_mean", "平均分")
         rows = _placed(_rows(table), basis).filter(pl.col("rank").is_not_null())
         checked += rows.height
@@ -63,12 +64,13 @@ def _summaries(tables: list[Normalised]) -> list[Normalised]:
 def _rows(table: Normalised) -> pl.DataFrame:
     """One row per Excel row whose experts' totals all read: its figures as typed and as sent,
     and the experts' mean and trimmed mean (null with fewer than three experts)."""
-    figures = [f for f in ("mean_score", "trimmed_mean", "rank") if f in table.frame.columns]
+    frame = table.frame  # read once: a spilled table reads its file on each `.frame`
+    figures = [f for f in ("mean_score", "trimmed_mean", "rank") if f in frame.columns]
     sent = table.raw.frame.group_by(ROW, maintain_order=True).agg(
         pl.col(f).first().alias(f"_text_{f}") for f in figures
     )
     total = pl.col("total_score")
-    per_row = table.frame.group_by(ROW, maintain_order=True).agg(
+    per_row = frame.group_by(ROW, maintain_order=True).agg(
         pl.col("stage").first(),
         *[pl.col(f).first() for f in figures],
         pl.len().alias("_n"),
