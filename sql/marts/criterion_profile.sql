@@ -41,8 +41,8 @@ averaged as (
     select
         year, stage, score_group, any_value(group_order) as group_order, is_selected, field,
         count(*) as n,
-        -- each in the order of its values: a float sum depends on the order it is taken in
-        avg(points order by points) as mean_points
+        -- exact (sql/macros.sql): a float sum depends on the order it is taken in
+        exact_mean(points) as mean_points
     from grouped
     group by year, stage, score_group, is_selected, field
 ),

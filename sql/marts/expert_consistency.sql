@@ -10,13 +10,13 @@ with scores as (
     select * from core.scores
 ),
 
--- Sums taken in the order of their values, here and below: a float sum depends on its order,
+-- Sums and means exact (sql/macros.sql), here and below: a float sum depends on its order,
 -- and two identical loads must give identical marts.
 per_case as (
     select
         submission_id,
         stage,
-        sum(total_score order by total_score) as case_total,
+        exact_sum(total_score) as case_total,
         count(*) as case_experts
     from scores
     group by submission_id, stage
@@ -47,11 +47,11 @@ per_expert as (
         any_value(expert_province) as expert_province,
         count(*) as scores,
         count(peer_mean) as compared,
-        avg(total_score order by total_score) as mean_score,
-        stddev_samp(total_score order by total_score) as sd_score,
-        avg(deviation order by deviation) as mean_deviation,
-        stddev_samp(deviation order by deviation) as sd_deviation,
-        avg(abs(deviation) order by abs(deviation)) as mean_abs_deviation
+        exact_mean(total_score) as mean_score,
+        exact_sd(total_score) as sd_score,
+        exact_mean(deviation) as mean_deviation,
+        exact_sd(deviation) as sd_deviation,
+        exact_mean(abs(deviation)) as mean_abs_deviation
     from with_peers
     group by year, stage, expert_id
 ),

@@ -50,7 +50,7 @@ counted as (
         count(*) filter (where stage_order >= 3) as reached_final,
         count(*) filter (where is_selected) as selected,
         count(*) filter (where is_from_published_list) as from_published_list,
-        coalesce(sum(first_score order by first_score), 0) as first_score_sum,
+        coalesce(exact_sum(first_score), 0) as first_score_sum,
         count(first_score) as first_score_n,
         any_value(result_status) as result_status
     from stage_reached

@@ -18,15 +18,15 @@ per_stage as (
         stage,
         any_value(stage_order) as stage_order,
         count(*) as experts,
-        -- each in the order of its values: a float sum depends on the order it is taken in
-        avg(total_score order by total_score) as mean_score,
+        -- exact (sql/macros.sql): a float sum depends on the order it is taken in
+        exact_mean(total_score) as mean_score,
         min(total_score) as min_score,
         max(total_score) as max_score,
-        stddev_samp(total_score order by total_score) as sd_score,
-        avg(political order by political) as political,
-        avg(innovation order by innovation) as innovation,
-        avg(effectiveness order by effectiveness) as effectiveness,
-        avg(typicality order by typicality) as typicality
+        exact_sd(total_score) as sd_score,
+        exact_mean(political) as political,
+        exact_mean(innovation) as innovation,
+        exact_mean(effectiveness) as effectiveness,
+        exact_mean(typicality) as typicality
     from scores
     group by all
 ),
