@@ -23,7 +23,7 @@ import polars as pl
 from etl.config import SQL_DIR, db_path, docs_dir, env_var, setting_mb
 from etl.pipeline import wide
 from etl.pipeline.build import build
-from etl.pipeline.checks import Known, run_checks
+from etl.pipeline.checks import Known, import_meanwhile, run_checks
 from etl.pipeline.ledger import write_ledger
 from etl.pipeline.normalise import Normalised, normalise
 from etl.pipeline.read import ROW, FileRejected, RawTable, read_tables
@@ -51,10 +51,13 @@ def load(
     """Load files into the warehouse; files already loaded (same content) are skipped."""
     target = db_path(db)
     with writer_lock(target):
+        started = time.perf_counter()
+        if gate:
+            import_meanwhile()
         known, loaded_ids = _warehouse_state(target)
         spill = Spill()
         files = _read_all(paths, loaded_ids, simulated, progress, spill)
-        run = RunSummary.start("load", target, files, gate, spill)
+        run = RunSummary.start("load", target, files, gate, spill, started)
         _with_case_ids(run, known)
         _validate(run, known if gate else None)
         _publish(target, run, _submission_provinces(run, known), progress)
@@ -106,13 +109,14 @@ def check(
     province's rows of the warehouse only, and a row of another province is a finding.
     """
     target = db_path(db)
+    started = time.perf_counter()
+    import_meanwhile()
     known, _ = _warehouse_state(target)
     if province:
         known = known.within(province)
     spill = Spill()
-    run = RunSummary.start(
-        "check", target, _read_all(paths, set(), False, progress, spill), True, spill
-    )
+    files = _read_all(paths, set(), False, progress, spill)
+    run = RunSummary.start("check", target, files, True, spill, started)
     _with_case_ids(run, known)
     _validate(run, known, province)
     for f in run.files:

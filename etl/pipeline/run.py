@@ -75,11 +75,17 @@ class RunSummary:
 
     @classmethod
     def start(
-        cls, command: str, db: Path, files: list[FileResult], gate: bool, spill: Spill | None = None
-    ) -> RunSummary:
+        cls, command: str, db: Path, files: list[FileResult], gate: bool,
+        spill: Spill | None = None, started: float | None = None,
+    ) -> RunSummary:  # fmt: skip
+        """The run of these files; `started` is when it began reading them (perf_counter), so
+        the time a user is told includes the reading."""
         run_id = datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         empty = CheckReport(pl.DataFrame(schema=ISSUE_SCHEMA), pl.DataFrame(schema=RESULT_SCHEMA))
-        return cls(run_id, command, db, files, empty, gate=gate, spill=spill)
+        run = cls(run_id, command, db, files, empty, gate=gate, spill=spill)
+        if started is not None:
+            run.started = started
+        return run
 
     def finish(self, status: str) -> None:
         self.status, self.finished = status, time.perf_counter()

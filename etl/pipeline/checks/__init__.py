@@ -16,6 +16,8 @@ where a rule does not apply — and gx.py expects them with one GX suite per fra
 
 from __future__ import annotations
 
+import importlib
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,7 +29,14 @@ if TYPE_CHECKING:
     from etl.pipeline.checks.gx import Validation
     from etl.pipeline.normalise import Normalised
 
-__all__ = ["ISSUE_SCHEMA", "RESULT_SCHEMA", "CheckReport", "Known", "run_checks"]
+__all__ = [
+    "ISSUE_SCHEMA",
+    "RESULT_SCHEMA",
+    "CheckReport",
+    "Known",
+    "import_meanwhile",
+    "run_checks",
+]
 
 
 @dataclass(frozen=True)
@@ -76,3 +85,15 @@ def run_checks(
     from etl.pipeline.checks.gate import run_gate
 
     return run_gate(tables, known, province)
+
+
+def import_meanwhile() -> threading.Thread:
+    """Start importing the gate (Great Expectations, 2.5–3 s of the interpreter) in a thread,
+    while the load reads its files: polars parses a file without the interpreter lock, so the
+    two overlap on a second core. run_checks' own import then finds it done, or waits for it."""
+    thread = threading.Thread(
+        target=importlib.import_module, args=("etl.pipeline.checks.gate",),
+        name="import-gate", daemon=True,
+    )  # fmt: skip
+    thread.start()
+    return thread
