@@ -121,6 +121,33 @@ def test_killed_load_leaves_previous_warehouse(demo_db: Path, tmp_path: Path) ->
     assert not list(tmp_path.glob("warehouse.duckdb.building-*"))
 
 
+def test_a_killed_loads_temporary_tables_are_removed_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load holds its files' tables in a temporary folder (etl/pipeline/spill.py); killed
+    outright it cannot remove it, and at --scale 100 it is as large as the input. The next run
+    removes it, and never the folder of a run still going."""
+    from etl.pipeline.spill import Spill
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    command = [sys.executable, "-m", "etl", "--quiet", "--db", str(tmp_path / "w.duckdb"),
+               "load", *map(str, sample_files())]  # fmt: skip
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    _wait_for(lambda: list(temp.glob(f"etl-run-{proc.pid}-*/1/typed.arrow")), "no table spilled")
+    _killed(proc)
+    left = list(temp.glob(f"etl-run-{proc.pid}-*"))
+    assert len(left) == 1 and any(left[0].rglob("*.arrow"))
+    monkeypatch.setattr("tempfile.tempdir", str(temp))
+    running = Spill()  # a run of this (living) process
+    Spill()
+    assert not left[0].exists()
+    assert Path(running._folder.name).is_dir()
+
+
 def test_published_list_loads_alone_and_places_units(tmp_path: Path) -> None:
     db = tmp_path / "published.duckdb"
     load([FIXTURES / "published_2019.csv"], db, progress=False)

@@ -13,7 +13,11 @@ tables to write its 问题行 workbook after the run has returned.
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import tempfile
+import time
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -24,6 +28,12 @@ from etl.pipeline.read import RawTable, sheet_label
 from etl.reference.contract import ExportSpec
 
 _RAW_FRAMES = ("frame", "skipped")
+# A run's folder is named for its process: etl-run-<pid>-<random>. A load killed outright (or a
+# server stopped without its exit handlers) leaves its folder, as large as its input; the next
+# run removes the folders of processes that no longer exist. Folders of an older naming, without
+# a pid, are removed once they are a day old.
+_NAMED = re.compile(r"etl-run-(\d+)-")
+_UNNAMED_AFTER = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,8 @@ class Spill:
     (or at the interpreter's exit; after a killed load, by the system's temporary-file cleaner)."""
 
     def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="etl-run-")
+        remove_orphans()
+        self._folder = tempfile.TemporaryDirectory(prefix=f"etl-run-{os.getpid()}-")
         self._count = 0
 
     def put(self, table: Normalised | SpilledTable) -> SpilledTable:
@@ -91,6 +102,32 @@ class Spill:
             frame.write_ipc(folder / f"{name}.arrow", compression="lz4")
         kept = {f.name: getattr(raw, f.name) for f in fields(RawTable) if f.name not in _RAW_FRAMES}
         return SpilledTable(SpilledRaw(**kept, folder=folder))
+
+
+def remove_orphans(folder: Path | None = None) -> list[Path]:
+    """Remove the run folders left in the temporary folder by processes that have gone; the
+    folders removed. A folder of a living process (a load or a check running now) is kept."""
+    removed = []
+    for path in Path(folder or tempfile.gettempdir()).glob("etl-run-*"):
+        if path.is_dir() and _orphaned(path):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _orphaned(path: Path) -> bool:
+    if named := _NAMED.match(path.name):
+        try:
+            os.kill(int(named.group(1)), 0)
+        except ProcessLookupError:
+            return True
+        except (PermissionError, OverflowError):
+            return False  # another user's process, alive
+        return False
+    try:
+        return time.time() - path.stat().st_mtime > _UNNAMED_AFTER
+    except OSError:
+        return False
 
 
 def in_memory(table: SpilledTable) -> Normalised:
