@@ -261,12 +261,16 @@ def _by_stage(rows: pl.DataFrame, run: Run) -> pl.DataFrame:
     fallback_experts = {s: next(iter(n)) for s, n in shared.items() if len(n) == 1}
     key = pl.concat_str(pl.col("_year").cast(pl.String), pl.lit("|"), "stage")
     pairs = run.scored.select(pl.concat_str("submission_id", pl.lit("|"), "stage")).to_series()
-    grouped = rows.group_by(["submission_id", "stage"], maintain_order=True).agg(
-        pl.col(FILE).first(),
-        pl.col(ROW).first(),
-        pl.col("expert_id").drop_nulls().n_unique().alias("_experts"),
-        pl.col("_year").first(),
-    ).with_columns(pl.col("submission_id", "stage").cast(pl.String))
+    grouped = (
+        rows.group_by(["submission_id", "stage"], maintain_order=True)
+        .agg(
+            pl.col(FILE).first(),
+            pl.col(ROW).first(),
+            pl.col("expert_id").drop_nulls().n_unique().alias("_experts"),
+            pl.col("_year").first(),
+        )
+        .with_columns(pl.col("submission_id", "stage").cast(pl.String))
+    )
     return grouped.with_columns(
         key.replace_strict(experts, default=None, return_dtype=pl.Int64)
         .fill_null(pl.col("stage").replace_strict(fallback_experts, default=None,
