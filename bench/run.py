@@ -61,6 +61,12 @@ def main() -> None:
         print(f"through nginx, {workers} worker(s) …", flush=True)
         run = load_bench.bench_levels(first, [args.proxy_sessions], args.seconds, workers, True)
         proxied += [(serve_scales[0], r) for r in run]
+    if (largest := max(serve_scales)) != serve_scales[0]:
+        print(f"through nginx at --scale {largest}, 2 workers …", flush=True)
+        db = warehouse_dir(largest) / "gate.duckdb"
+        run = load_bench.bench_levels(db, sorted({args.proxy_sessions, max(levels)}),
+                                      args.seconds, 2, True)  # fmt: skip
+        proxied += [(largest, r) for r in run]
     print("protocol session against Chromium …", flush=True)
     checked = validate.compare(serve_scales[0])
     print("first visit and shared links in Chromium …", flush=True)
@@ -108,7 +114,8 @@ def main() -> None:
         "",
         *load_bench.page_table(served),
         "",
-        f"## Through nginx (`etl serve`): 1 worker against 2, {args.proxy_sessions} sessions",
+        f"## Through nginx (`etl serve`): 1 worker against 2, {args.proxy_sessions} sessions; "
+        f"2 workers at --scale {max(serve_scales)}",
         "",
         *load_bench.table(proxied),
         "",
