@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -18,7 +19,7 @@ from etl.config import ROOT
 from etl.pipeline.load import load
 from etl.pipeline.read import ROW
 from etl.simulate import sample_files
-from tests.warehouse_state import fingerprint, rows, scalar, whole
+from tests.warehouse_state import CORE_TABLES, fingerprint, rows, scalar, whole
 
 FIXTURES = Path(__file__).parent / "fixtures" / "load"
 SMALL = [FIXTURES / f"{kind}_small.csv" for kind in ("submissions", "scores", "outcomes")]
@@ -435,3 +436,47 @@ def test_the_time_a_load_reports_includes_reading_its_files(
         "select extract(epoch from finished_at - started_at) from meta.load_runs",
     )
     assert told == pytest.approx(run.seconds, abs=0.01)
+
+
+MARTS = ("mart.submission_scores", "mart.submission_facts", "mart.unit_history", "mart.cases")
+
+
+def test_a_model_over_the_builds_memory_cap_is_built_again_with_more_and_the_load_succeeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """A load caps DuckDB's memory for its build; at --scale 1000 a model did not fit and the
+    load died with DuckDB's English traceback. Here the cap is small enough that the demo's
+    models do not fit: they are built again under the larger limit, and the warehouse is the
+    same as an uncapped load's."""
+    uncapped = tmp_path / "uncapped.duckdb"
+    load(sample_files(), uncapped, gate=False, progress=False)
+    monkeypatch.setattr("etl.pipeline.load.BUILD_MEMORY", "16MB")
+    capped = tmp_path / "capped.duckdb"
+    run = load(sample_files(), capped, gate=False, progress=False)
+    assert run.status == "succeeded"
+    said = capsys.readouterr().err
+    assert "超出 15.0 MiB 的内存上限" in said and "后重试" in said
+    assert fingerprint(capped, (*CORE_TABLES, *MARTS)) == fingerprint(
+        uncapped, (*CORE_TABLES, *MARTS)
+    )
+
+
+def test_a_build_out_of_memory_even_with_more_says_so_and_keeps_the_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from etl.writing import WriteFailed
+
+    db = tmp_path / "w.duckdb"
+    load(SMALL, db, gate=False, progress=False)
+    before = fingerprint(db, (*CORE_TABLES, *MARTS))
+    monkeypatch.setattr("etl.pipeline.load.BUILD_MEMORY", "16MB")
+    monkeypatch.setattr("etl.pipeline.build.RETRY_MEMORY", "16MB")
+    with pytest.raises(WriteFailed) as failed:
+        load(sample_files(), db, gate=False, progress=False)
+    message = failed.value.message
+    assert re.match(
+        r"构建 (core|mart)\.\w+ 时内存不足：上限 [\d.]+ MiB 和放宽后的 16MB 都不够用", message
+    )
+    assert "仓库保持原样，本次导入未生效" in message
+    assert fingerprint(db, (*CORE_TABLES, *MARTS)) == before
+    assert not list(tmp_path.glob("w.duckdb.building-*"))

@@ -7,7 +7,10 @@ a layer, models run in dependency order, read off the schema-qualified names the
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -17,8 +20,13 @@ from etl.config import SQL_DIR
 from etl.reference.geography import provinces
 from etl.reference.programme import domains, programme
 from etl.units.link import link_units
+from etl.writing import WriteFailed
 
 LAYERS = (("staging", "staging", "view"), ("core", "core", "table"), ("marts", "mart", "table"))
+# DuckDB's memory for a model that did not fit under the build's cap: 60% of this machine's
+# memory (DuckDB's own default is 80%; the rest is the load's Python side, already holding
+# the run's issues and state).
+RETRY_MEMORY = f"{int(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') * 0.6 / 2**20)}MB"
 SCHEMAS = ("raw", "ref", "staging", "core", "mart", "meta")
 
 
@@ -28,11 +36,41 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     create_macros(con)  # the scalar ones, which models use
     for folder, schema, materialise in LAYERS:
         if schema == "core":
-            link_units(con)  # core.unit_names: the registry the core models key units on
+            # core.unit_names: the registry the core models key units on
+            within_memory(con, "core.unit_names", lambda: link_units(con))
         for name, sql in ordered_models(SQL_DIR / folder, schema):
             kind = "view" if materialise == "view" else "table"
-            con.execute(f"create or replace {kind} {schema}.{name} as\n{sql}")
+            statement = f"create or replace {kind} {schema}.{name} as\n{sql}"
+            within_memory(con, f"{schema}.{name}", lambda s=statement: con.execute(s))
     create_macros(con)  # and the table macros, which read the models
+
+
+def within_memory(con: duckdb.DuckDBPyConnection, model: str, step: Callable[[], object]) -> None:
+    """Run a model's step under the connection's memory cap (a load caps its build so that
+    DuckDB spills instead of growing with the rows); if DuckDB cannot finish it there (at
+    --scale 1000 some joins and ordered aggregates cannot spill enough), the step (rolled
+    back whole by DuckDB) runs once more under RETRY_MEMORY, and the cap is put back. Out of
+    memory there too: WriteFailed, in Chinese, naming the model; the caller keeps the
+    warehouse as it was."""
+    try:
+        step()
+        return
+    except duckdb.OutOfMemoryException:
+        cap = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    print(
+        f"提示：构建 {model} 超出 {cap} 的内存上限，放宽到 {RETRY_MEMORY} 后重试", file=sys.stderr
+    )
+    con.execute(f"set memory_limit = '{RETRY_MEMORY}'")
+    try:
+        step()
+    except duckdb.OutOfMemoryException as exc:
+        raise WriteFailed(
+            f"构建 {model} 时内存不足：上限 {cap} 和放宽后的 {RETRY_MEMORY} 都不够用；"
+            "仓库保持原样，本次导入未生效。请在内存更大的机器上导入，或分批导入文件"
+            f"（DuckDB：{str(exc).splitlines()[0]}）"
+        ) from exc
+    finally:
+        con.execute(f"set memory_limit = '{cap}'")
 
 
 def create_macros(con: duckdb.DuckDBPyConnection) -> None:

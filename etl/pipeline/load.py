@@ -331,6 +331,10 @@ def _build_copy(building: Path, run: RunSummary, provinces: pl.DataFrame, progre
             con.execute("checkpoint")
     except duckdb.IOException as exc:  # DuckDB's own writes report a full disk this way
         raise OSError(_errno_of(exc), str(exc)) from exc
+    except duckdb.Error as exc:  # out of memory while writing the rows, say: not a traceback
+        raise WriteFailed(
+            f"写入仓库副本时 DuckDB 出错：{str(exc).splitlines()[0]}；仓库保持原样，本次导入未生效"
+        ) from exc
 
 
 def _errno_of(exc: duckdb.IOException) -> int:
