@@ -132,9 +132,10 @@ async def protocol_times(base: str, titles: list[str]) -> dict[str, list[float]]
 
 def compare(scale: int) -> tuple[list[str], dict, dict, dict]:
     """The pages, and per page the three series of times (Chromium, replayed, protocol)."""
-    from dashboard.navigation import SECTIONS
+    from dashboard.navigation import allowed
 
-    titles = [s.title for name in ("概览", "分析", "省局", "数据") for s in SECTIONS[name]]
+    # the leader's sidebar, which both sessions have (推荐自查 is a bureau's page)
+    titles = [spec.title for specs in allowed("leader").values() for spec in specs]
     app = start(db=warehouse_dir(scale) / "gate.duckdb", workers=1, port=None,
                 address="127.0.0.1", proxy=False)  # fmt: skip
     try:
