@@ -472,7 +472,7 @@ def test_a_build_out_of_memory_even_with_more_says_so_and_keeps_the_warehouse(
     load(SMALL, db, gate=False, progress=False)
     before = fingerprint(db, (*CORE_TABLES, *MARTS))
     monkeypatch.setattr("etl.pipeline.load.BUILD_MEMORY", "16MB")
-    monkeypatch.setattr("etl.pipeline.build.RETRY_MEMORY", "16MB")
+    monkeypatch.setattr("etl.pipeline.load.RETRY_MEMORY", "16MB")
     with pytest.raises(WriteFailed) as failed:
         load(sample_files(), db, gate=False, progress=False)
     message = failed.value.message

@@ -7,7 +7,6 @@ a layer, models run in dependency order, read off the schema-qualified names the
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -23,49 +22,49 @@ from etl.units.link import link_units
 from etl.writing import WriteFailed
 
 LAYERS = (("staging", "staging", "view"), ("core", "core", "table"), ("marts", "mart", "table"))
-# DuckDB's memory for a model that did not fit under the build's cap: 60% of this machine's
-# memory (DuckDB's own default is 80%; the rest is the load's Python side, already holding
-# the run's issues and state).
-RETRY_MEMORY = f"{int(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') * 0.6 / 2**20)}MB"
 SCHEMAS = ("raw", "ref", "staging", "core", "mart", "meta")
 
 
-def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild ref.*, then every model of every layer, in order."""
+def build(con: duckdb.DuckDBPyConnection, retry_memory: str | None = None) -> None:
+    """Rebuild ref.*, then every model of every layer, in order. Under a memory cap (a load's),
+    `retry_memory` is where a model that does not fit is built again (within_memory)."""
     write_reference(con)
     create_macros(con)  # the scalar ones, which models use
     for folder, schema, materialise in LAYERS:
         if schema == "core":
             # core.unit_names: the registry the core models key units on
-            within_memory(con, "core.unit_names", lambda: link_units(con))
+            within_memory(con, "core.unit_names", lambda: link_units(con), retry_memory)
         for name, sql in ordered_models(SQL_DIR / folder, schema):
             kind = "view" if materialise == "view" else "table"
             statement = f"create or replace {kind} {schema}.{name} as\n{sql}"
-            within_memory(con, f"{schema}.{name}", lambda s=statement: con.execute(s))
+            within_memory(con, f"{schema}.{name}", lambda s=statement: con.execute(s),
+                          retry_memory)  # fmt: skip
     create_macros(con)  # and the table macros, which read the models
 
 
-def within_memory(con: duckdb.DuckDBPyConnection, model: str, step: Callable[[], object]) -> None:
+def within_memory(
+    con: duckdb.DuckDBPyConnection, model: str, step: Callable[[], object], retry: str | None
+) -> None:
     """Run a model's step under the connection's memory cap (a load caps its build so that
     DuckDB spills instead of growing with the rows); if DuckDB cannot finish it there (at
     --scale 1000 some joins and ordered aggregates cannot spill enough), the step (rolled
-    back whole by DuckDB) runs once more under RETRY_MEMORY, and the cap is put back. Out of
+    back whole by DuckDB) runs once more under `retry`, and the cap is put back. Out of
     memory there too: WriteFailed, in Chinese, naming the model; the caller keeps the
-    warehouse as it was."""
+    warehouse as it was. Without `retry` (an uncapped build) DuckDB's error stands."""
     try:
         step()
         return
     except duckdb.OutOfMemoryException:
+        if retry is None:
+            raise
         cap = con.execute("select current_setting('memory_limit')").fetchone()[0]
-    print(
-        f"提示：构建 {model} 超出 {cap} 的内存上限，放宽到 {RETRY_MEMORY} 后重试", file=sys.stderr
-    )
-    con.execute(f"set memory_limit = '{RETRY_MEMORY}'")
+    print(f"提示：构建 {model} 超出 {cap} 的内存上限，放宽到 {retry} 后重试", file=sys.stderr)
+    con.execute(f"set memory_limit = '{retry}'")
     try:
         step()
     except duckdb.OutOfMemoryException as exc:
         raise WriteFailed(
-            f"构建 {model} 时内存不足：上限 {cap} 和放宽后的 {RETRY_MEMORY} 都不够用；"
+            f"构建 {model} 时内存不足：上限 {cap} 和放宽后的 {retry} 都不够用；"
             "仓库保持原样，本次导入未生效。请在内存更大的机器上导入，或分批导入文件"
             f"（DuckDB：{str(exc).splitlines()[0]}）"
         ) from exc

@@ -38,6 +38,10 @@ from etl.writing import WriteFailed, chinese_write_errors, writer_lock
 # memory, and at --scale 100 it took 750 MB over the rows the load already holds; with a
 # limit it writes the copy's pages out and spills joins to disk instead, at little cost in time.
 BUILD_MEMORY = "400MB"
+# Where a model that does not fit under that cap is built again (etl/pipeline/build.py
+# within_memory; at --scale 1000 mart.score_scopes): 60% of this machine's memory (DuckDB's
+# own default is 80%; the rest is the load's Python side, holding the run's issues and state).
+RETRY_MEMORY = f"{int(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') * 0.6 / 2**20)}MB"
 
 
 def load(
@@ -387,6 +391,6 @@ def _write_run(con, run: RunSummary, provinces: pl.DataFrame, progress: bool) ->
         f.stage_seconds = time.perf_counter() - started
     changed = bool(pending)
     if changed or not con.execute("select count(*) from meta.warehouse").fetchone()[0]:
-        build(con)
+        build(con, retry_memory=RETRY_MEMORY)
     run.finish("succeeded" if changed else "nothing new")
     write_ledger(con, run, changed)
